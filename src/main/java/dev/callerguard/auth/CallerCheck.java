@@ -1,0 +1,108 @@
+package dev.callerguard.auth;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The caller check: decides from a request's headers whether the caller may call. It accepts a bearer token it
+ * verifies itself or, when the platform proves Easy Auth ran, the {@code X-MS-CLIENT-PRINCIPAL} header; then it
+ * applies the {@link CallerPolicy}. Immutable and thread-safe; build once per function.
+ */
+public final class CallerCheck {
+    public static final String AUTHORIZATION = "authorization";
+    public static final String CLIENT_PRINCIPAL = "x-ms-client-principal";
+
+    static final String UNTRUSTED_PRINCIPAL_WARNING = "X-MS-CLIENT-PRINCIPAL header ignored: Easy Auth is not proven "
+            + "to run here (WEBSITE_AUTH_ENABLED is not 'true' or CALLERGUARD_EASY_AUTH is 'off')";
+
+    private final GuardSettings settings;
+    private final BearerTokenVerifier verifier;
+    private final Clock clock;
+    private final CallerPolicy policy;
+    private final ClaimRules bearerRules;
+    private final ClaimRules principalRules;
+
+    public CallerCheck(GuardSettings settings, SigningKeys keys, Clock clock) {
+        this(settings, new BearerTokenVerifier(keys), clock, settings.policy());
+    }
+
+    private CallerCheck(GuardSettings settings, BearerTokenVerifier verifier, Clock clock, CallerPolicy policy) {
+        this.settings = settings;
+        this.verifier = verifier;
+        this.clock = clock;
+        this.policy = policy;
+        this.bearerRules = ClaimRules.forBearer(settings, policy, clock);
+        this.principalRules = ClaimRules.forPrincipal(settings, policy);
+    }
+
+    /** The same check under another policy (a function's own, narrower requirement); keys are shared. */
+    public CallerCheck withPolicy(CallerPolicy narrower) {
+        return new CallerCheck(settings, verifier, clock, narrower);
+    }
+
+    public CallerPolicy policy() {
+        return policy;
+    }
+
+    public Decision decide(RequestHeaders headers) {
+        List<String> warnings = new ArrayList<>(1);
+        String principalHeader = headers.get(CLIENT_PRINCIPAL);
+        boolean trusted = settings.trustsPrincipalHeader();
+        if (principalHeader != null && !trusted) {
+            warnings.add(UNTRUSTED_PRINCIPAL_WARNING);
+        }
+        if (settings.easyAuthMode() == EasyAuthMode.REQUIRED && principalHeader == null) {
+            return refused(Refusal.EASY_AUTH_REQUIRED, warnings);
+        }
+
+        BearerAuthorization.Result bearer = BearerAuthorization.read(headers.get(AUTHORIZATION));
+        switch (bearer.kind()) {
+            case MALFORMED:
+                return refused(Refusal.MALFORMED_AUTHORIZATION, warnings);
+            case TOO_LARGE:
+                return refused(Refusal.AUTHORIZATION_TOO_LARGE, warnings);
+            default:
+                break;
+        }
+
+        CallerClaims principal = null;
+        if (trusted && principalHeader != null) {
+            try {
+                principal = EasyAuthPrincipalParser.parse(principalHeader);
+            } catch (MalformedCredentialException e) {
+                return refused(e.refusal(), warnings);
+            }
+        }
+
+        if (bearer.kind() == BearerAuthorization.Kind.TOKEN) {
+            BearerTokenVerifier.Result verified = verifier.verify(bearer.token());
+            if (verified.refusal() != null) {
+                return refused(verified.refusal(), warnings);
+            }
+            return decide(verified.claims(), bearerRules, CallerSource.BEARER, principal, warnings);
+        }
+        if (principal != null) {
+            return decide(principal, principalRules, CallerSource.EASY_AUTH, null, warnings);
+        }
+        return refused(Refusal.NO_CREDENTIALS, warnings);
+    }
+
+    private static Decision decide(CallerClaims claims, ClaimRules rules, CallerSource source,
+                                   CallerClaims principal, List<String> warnings) {
+        Optional<Refusal> refusal = rules.check(claims);
+        Optional<String> oid = claims.objectId().flatMap(Guids::canonical);
+        if (refusal.isPresent()) {
+            return new Decision.Refused(refusal.get(), oid, claims.appId(), warnings);
+        }
+        if (principal != null && !principal.objectId().flatMap(Guids::canonical).equals(oid)) {
+            return new Decision.Refused(Refusal.CALLER_MISMATCH, oid, claims.appId(), warnings);
+        }
+        return new Decision.Allowed(VerifiedCaller.from(claims, source), warnings);
+    }
+
+    private static Decision refused(Refusal refusal, List<String> warnings) {
+        return new Decision.Refused(refusal, Optional.empty(), Optional.empty(), warnings);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.callerguard.auth;
+
+import com.auth0.jwt.algorithms.Algorithm;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Logger;
+
+/**
+ * Keeps the tenant's key set in memory and decides when to fetch it again. Each fetch replaces the whole set,
+ * so a key that left the set is refused after the next refresh. Once warm, no request waits on the network
+ * except the one that performs a due refresh or the rate-limited refetch for an unknown {@code kid}.
+ *
+ * <ul>
+ *   <li>refresh every {@link Timing#refreshAfter()}; if the endpoint fails, the old set is kept until
+ *       {@link Timing#maxAge()};</li>
+ *   <li>an unknown {@code kid} triggers at most one refetch per {@link Timing#unknownKidInterval()}, so a
+ *       flood of invented {@code kid}s costs one fetch per interval and real keys keep working;</li>
+ *   <li>with nothing cached, a failed fetch is not retried for {@link Timing#failureBackoff()};</li>
+ *   <li>concurrent requests for a cold cache share one fetch.</li>
+ * </ul>
+ * Thread-safe; build one per process.
+ */
+public final class KeySetCache implements SigningKeys {
+
+    /** How often the cache goes back to the key endpoint. */
+    public record Timing(Duration refreshAfter, Duration maxAge, Duration unknownKidInterval,
+                         Duration failureBackoff) {
+        /** One hour between refreshes, keys kept 24 h while the endpoint is down, one refetch a minute. */
+        public static final Timing DEFAULT = new Timing(Duration.ofHours(1), Duration.ofHours(24),
+                Duration.ofMinutes(1), Duration.ofSeconds(5));
+    }
+
+    private record Snapshot(Map<String, KeyLookup.Found> keys, Instant fetchedAt) {
+    }
+
+    private static final Logger LOG = Logger.getLogger(KeySetCache.class.getName());
+    private static final KeyLookup UNKNOWN = new KeyLookup.Unknown();
+    private static final KeyLookup UNAVAILABLE = new KeyLookup.Unavailable();
+
+    private final KeySetSource source;
+    private final Clock clock;
+    private final Timing timing;
+    private final ReentrantLock fetchLock = new ReentrantLock();
+    private final AtomicLong fetches = new AtomicLong();
+
+    private volatile Snapshot snapshot;
+    private volatile Instant lastAttempt;
+    private volatile boolean lastAttemptFailed;
+
+    public KeySetCache(KeySetSource source, Clock clock, Timing timing) {
+        this.source = source;
+        this.clock = clock;
+        this.timing = timing;
+    }
+
+    @Override
+    public KeyLookup find(String kid) {
+        Snapshot current = usableSnapshot();
+        if (current != null) {
+            KeyLookup.Found found = current.keys().get(kid);
+            if (found != null) {
+                return found;
+            }
+        }
+        if (elapsedSinceLastAttempt(timing.unknownKidInterval())) {
+            fetchUnlessFetchedSince(current);
+            current = usableSnapshot();
+            KeyLookup.Found found = current == null ? null : current.keys().get(kid);
+            if (found != null) {
+                return found;
+            }
+        }
+        return current == null || lastAttemptFailed ? UNAVAILABLE : UNKNOWN;
+    }
+
+    /** Number of fetches attempted so far (successful or not). */
+    public long fetchCount() {
+        return fetches.get();
+    }
+
+    private Snapshot usableSnapshot() {
+        Snapshot current = snapshot;
+        Instant now = clock.instant();
+        if (current != null && now.isBefore(current.fetchedAt().plus(timing.refreshAfter()))) {
+            return current;
+        }
+        if (current != null && now.isBefore(current.fetchedAt().plus(timing.maxAge()))) {
+            // Refresh due: one request refreshes, the others go on with the keys they have.
+            if (elapsedSinceLastAttempt(timing.failureBackoff()) && fetchLock.tryLock()) {
+                try {
+                    if (snapshot == current) {
+                        fetch();
+                    }
+                } finally {
+                    fetchLock.unlock();
+                }
+            }
+            return fresh(snapshot, now);
+        }
+        // Nothing usable: wait for the one fetch in flight, or make it.
+        fetchLock.lock();
+        try {
+            if (snapshot == current && elapsedSinceLastAttempt(timing.failureBackoff())) {
+                fetch();
+            }
+        } finally {
+            fetchLock.unlock();
+        }
+        return fresh(snapshot, clock.instant());
+    }
+
+    private Snapshot fresh(Snapshot candidate, Instant now) {
+        return candidate != null && now.isBefore(candidate.fetchedAt().plus(timing.maxAge())) ? candidate : null;
+    }
+
+    private void fetchUnlessFetchedSince(Snapshot seen) {
+        fetchLock.lock();
+        try {
+            if (snapshot == seen && elapsedSinceLastAttempt(timing.unknownKidInterval())) {
+                fetch();
+            }
+        } finally {
+            fetchLock.unlock();
+        }
+    }
+
+    private boolean elapsedSinceLastAttempt(Duration interval) {
+        Instant last = lastAttempt;
+        return last == null || !clock.instant().isBefore(last.plus(interval));
+    }
+
+    /** Called with {@link #fetchLock} held. */
+    private void fetch() {
+        lastAttempt = clock.instant();
+        fetches.incrementAndGet();
+        try {
+            Map<String, RSAPublicKey> keys = source.fetch();
+            Map<String, KeyLookup.Found> found = new HashMap<>();
+            keys.forEach((kid, key) -> found.put(kid, new KeyLookup.Found(kid, Algorithm.RSA256(key, null))));
+            snapshot = new Snapshot(Map.copyOf(found), clock.instant());
+            lastAttemptFailed = false;
+            LOG.fine(() -> "Key set fetched: " + found.size() + " key(s)");
+        } catch (KeySetFetchException | RuntimeException e) {
+            lastAttemptFailed = true;
+            LOG.warning(() -> "Key set fetch failed (" + e.getMessage() + "); "
+                    + (snapshot == null ? "no keys cached" : "keeping the keys cached"));
+        }
+    }
+}
