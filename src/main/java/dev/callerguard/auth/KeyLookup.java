@@ -1,12 +1,12 @@
 package dev.callerguard.auth;
 
-import com.auth0.jwt.algorithms.Algorithm;
+import java.security.interfaces.RSAPublicKey;
 
 /** The answer to "which key has this {@code kid}?": found, not one of the tenant's keys, or cannot be known now. */
 public sealed interface KeyLookup {
 
-    /** The key, with its RS256 verifier built once when the key set was loaded. */
-    record Found(String kid, Algorithm rs256) implements KeyLookup {
+    /** The tenant's key with this {@code kid}. */
+    record Found(String kid, RSAPublicKey key) implements KeyLookup {
     }
 
     /** The key set is known and does not hold this {@code kid}. */

@@ -1,6 +1,5 @@
 package dev.callerguard.auth;
 
-import com.auth0.jwt.algorithms.Algorithm;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -142,7 +141,7 @@ public final class KeySetCache implements SigningKeys {
         try {
             Map<String, RSAPublicKey> keys = source.fetch();
             Map<String, KeyLookup.Found> found = new HashMap<>();
-            keys.forEach((kid, key) -> found.put(kid, new KeyLookup.Found(kid, Algorithm.RSA256(key, null))));
+            keys.forEach((kid, key) -> found.put(kid, new KeyLookup.Found(kid, key)));
             snapshot = new Snapshot(Map.copyOf(found), clock.instant());
             lastAttemptFailed = false;
             LOG.fine(() -> "Key set fetched: " + found.size() + " key(s)");
