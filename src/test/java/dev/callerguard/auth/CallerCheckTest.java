@@ -1,0 +1,356 @@
+package dev.callerguard.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.callerguard.testing.JwksServer;
+import dev.callerguard.testing.MutableClock;
+import dev.callerguard.testing.TestIds;
+import dev.callerguard.testing.TestKeys;
+import dev.callerguard.testing.TestPrincipals;
+import dev.callerguard.testing.TestSettings;
+import dev.callerguard.testing.TestTokens;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The whole check from request headers to decision, with the key set served over real HTTP. */
+class CallerCheckTest {
+    private final MutableClock clock = MutableClock.at("2026-11-27T12:00:00Z");
+    private JwksServer jwks;
+    private Map<String, String> settings;
+
+    @BeforeEach
+    void startKeyEndpoint() throws Exception {
+        jwks = JwksServer.start(TestKeys.PRIMARY);
+        settings = new HashMap<>(TestSettings.values(jwks.keysUrl()));
+    }
+
+    @AfterEach
+    void stopKeyEndpoint() {
+        jwks.close();
+    }
+
+    private CallerCheck check() {
+        GuardSettings loaded = GuardSettings.load(settings);
+        return new CallerCheck(loaded,
+                new KeySetCache(new JwksKeySetSource(loaded.keysUrl()), clock, KeySetCache.Timing.DEFAULT), clock);
+    }
+
+    private Decision decide(CallerCheck check, Map<String, String> headers) {
+        return check.decide(RequestHeaders.of(headers));
+    }
+
+    private Decision bearer(String token) {
+        return decide(check(), Map.of("authorization", "Bearer " + token));
+    }
+
+    private TestTokens token() {
+        return TestTokens.valid(clock.instant());
+    }
+
+    private static Refusal refusal(Decision decision) {
+        assertThat(decision).isInstanceOf(Decision.Refused.class);
+        return ((Decision.Refused) decision).refusal();
+    }
+
+    private static VerifiedCaller caller(Decision decision) {
+        assertThat(decision).isInstanceOf(Decision.Allowed.class);
+        return ((Decision.Allowed) decision).caller();
+    }
+
+    @Test
+    void allowsV1TokenOfAllowedCaller() {
+        VerifiedCaller caller = caller(bearer(token().sign()));
+
+        assertThat(caller.objectId()).isEqualTo(TestIds.ALLOWED_CALLER);
+        assertThat(caller.tenantId()).isEqualTo(TestIds.TENANT);
+        assertThat(caller.appId()).contains(TestIds.ALLOWED_CALLER_APP);
+        assertThat(caller.source()).isEqualTo(CallerSource.BEARER);
+        assertThat(caller.claims()).containsEntry("idtyp", "app");
+    }
+
+    @Test
+    void allowsV2TokenOfAllowedCaller() {
+        VerifiedCaller caller = caller(bearer(TestTokens.validV2(clock.instant()).sign()));
+
+        assertThat(caller.objectId()).isEqualTo(TestIds.ALLOWED_CALLER);
+        assertThat(caller.appId()).contains(TestIds.ALLOWED_CALLER_APP);
+    }
+
+    @Test
+    void refusesWithoutCredentials() {
+        assertThat(refusal(decide(check(), Map.of()))).isEqualTo(Refusal.NO_CREDENTIALS);
+    }
+
+    @Test
+    void treatsAnotherSchemeAsNoCredentials() {
+        Decision decision = decide(check(), Map.of("authorization", "Basic dXNlcjpwYXNz"));
+
+        assertThat(refusal(decision)).isEqualTo(Refusal.NO_CREDENTIALS);
+    }
+
+    @Test
+    void refusesTwoTokensAsInvalidRequest() {
+        String token = token().sign();
+
+        Decision decision = decide(check(), Map.of("authorization", "Bearer " + token + " " + token));
+
+        assertThat(refusal(decision)).isEqualTo(Refusal.MALFORMED_AUTHORIZATION);
+        assertThat(refusal(decision).kind().status()).isEqualTo(400);
+    }
+
+    @Test
+    void matchesHeaderNamesInAnyCase() {
+        Decision decision = decide(check(), Map.of("AUTHORIZATION", "bEaReR " + token().sign()));
+
+        assertThat(decision).isInstanceOf(Decision.Allowed.class);
+    }
+
+    @Test
+    void refusesAlgNone() {
+        String token = token().header("alg", "none").unsigned();
+
+        assertThat(refusal(bearer(token))).isEqualTo(Refusal.ALGORITHM);
+    }
+
+    @Test
+    void refusesHs256SignedWithThePublicKey() throws Exception {
+        String signingInput = token().header("alg", "HS256").unsigned();
+        signingInput = signingInput.substring(0, signingInput.length() - 1);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(TestKeys.PRIMARY.publicKey().getEncoded(), "HmacSHA256"));
+        String token = signingInput + "." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+
+        assertThat(refusal(bearer(token))).isEqualTo(Refusal.ALGORITHM);
+    }
+
+    @Test
+    void refetchesOnceForUnknownKidThenRefuses() {
+        CallerCheck check = check();
+        assertThat(decide(check, Map.of("authorization", "Bearer " + token().sign())))
+                .isInstanceOf(Decision.Allowed.class);
+        assertThat(jwks.requestCount()).isEqualTo(1);
+        clock.advance(Duration.ofMinutes(2));
+
+        String unknown = token().signedBy(TestKeys.OTHER).sign();
+        Decision first = decide(check, Map.of("authorization", "Bearer " + unknown));
+        Decision second = decide(check, Map.of("authorization", "Bearer " + unknown));
+
+        assertThat(refusal(first)).isEqualTo(Refusal.UNKNOWN_KEY);
+        assertThat(refusal(second)).isEqualTo(Refusal.UNKNOWN_KEY);
+        assertThat(jwks.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void refusesExpiredToken() {
+        String token = token().sign();
+        clock.advance(Duration.ofHours(2));
+
+        assertThat(refusal(bearer(token))).isEqualTo(Refusal.EXPIRED);
+    }
+
+    @Test
+    void refusesTokenNotYetValid() {
+        String token = token().claim("nbf", clock.instant().plus(Duration.ofMinutes(10)).getEpochSecond()).sign();
+
+        assertThat(refusal(bearer(token))).isEqualTo(Refusal.NOT_YET_VALID);
+    }
+
+    @Test
+    void refusesTokenWithoutExpiry() {
+        assertThat(refusal(bearer(token().claim("exp", null).sign()))).isEqualTo(Refusal.NO_EXPIRY);
+    }
+
+    @Test
+    void refusesWrongIssuer() {
+        String token = token().claim("iss", "https://sts.windows.net/" + TestIds.OTHER_TENANT + "/").sign();
+
+        assertThat(refusal(bearer(token))).isEqualTo(Refusal.ISSUER);
+    }
+
+    @Test
+    void refusesRightIssuerWithAnotherTenantId() {
+        assertThat(refusal(bearer(token().claim("tid", TestIds.OTHER_TENANT).sign()))).isEqualTo(Refusal.TENANT);
+    }
+
+    @Test
+    void refusesWrongAudience() {
+        String graph = "00000003-0000-0000-c000-000000000000";
+
+        assertThat(refusal(bearer(token().claim("aud", graph).sign()))).isEqualTo(Refusal.AUDIENCE);
+    }
+
+    @Test
+    void refusesValidCallerNotInAllowlistWith403() {
+        Decision decision = bearer(token().claim("oid", TestIds.INTRUDER).claim("sub", TestIds.INTRUDER).sign());
+
+        assertThat(refusal(decision)).isEqualTo(Refusal.CALLER_NOT_ALLOWED);
+        assertThat(refusal(decision).kind().status()).isEqualTo(403);
+        assertThat(((Decision.Refused) decision).objectId()).contains(TestIds.INTRUDER);
+    }
+
+    @Test
+    void allowsAnyCallerOfTheTenantOnlyWhenStarIsWritten() {
+        settings.put(GuardSettings.ALLOWED_CALLERS, "*");
+
+        assertThat(caller(bearer(token().claim("oid", TestIds.INTRUDER).sign())).objectId())
+                .isEqualTo(TestIds.INTRUDER);
+    }
+
+    @Test
+    void refusesCallerWhoseAppIsNotAllowed() {
+        settings.put(GuardSettings.ALLOWED_APPS, TestIds.ALLOWED_CALLER_APP);
+
+        assertThat(refusal(bearer(token().claim("appid", TestIds.INTRUDER_APP).sign())))
+                .isEqualTo(Refusal.APP_NOT_ALLOWED);
+    }
+
+    @Test
+    void refusesCallerMissingRequiredRoleWith403() {
+        CallerCheck check = check();
+        CallerCheck reports = check.withPolicy(check.policy().requiringRoles("Reports.Read"));
+        String token = token().roles("Function.Invoke").sign();
+
+        Decision decision = decide(reports, Map.of("authorization", "Bearer " + token));
+
+        assertThat(refusal(decision)).isEqualTo(Refusal.ROLE_MISSING);
+        assertThat(decide(check, Map.of("authorization", "Bearer " + token)))
+                .isInstanceOf(Decision.Allowed.class);
+    }
+
+    @Test
+    void allowsCallerHoldingRequiredRole() {
+        CallerCheck check = check();
+        CallerCheck reports = check.withPolicy(check.policy().requiringRoles("Reports.Read"));
+
+        Decision decision = decide(reports,
+                Map.of("authorization", "Bearer " + token().roles("Reports.Read").sign()));
+
+        assertThat(caller(decision).roles()).containsExactly("Reports.Read");
+    }
+
+    @Test
+    void ignoresPrincipalHeaderWhenEasyAuthIsNotProven() {
+        Decision decision = decide(check(),
+                Map.of("x-ms-client-principal", TestPrincipals.allowedCaller().encode()));
+
+        assertThat(refusal(decision)).isEqualTo(Refusal.NO_CREDENTIALS);
+        assertThat(decision.warnings()).containsExactly(CallerCheck.UNTRUSTED_PRINCIPAL_WARNING);
+    }
+
+    @Test
+    void ignoresPrincipalHeaderWhenEasyAuthModeIsOff() {
+        settings.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
+        settings.put(GuardSettings.EASY_AUTH, "off");
+
+        Decision decision = decide(check(),
+                Map.of("x-ms-client-principal", TestPrincipals.allowedCaller().encode()));
+
+        assertThat(refusal(decision)).isEqualTo(Refusal.NO_CREDENTIALS);
+    }
+
+    @Test
+    void allowsTrustedPrincipalWithLongClaimNames() {
+        settings.put(GuardSettings.WEBSITE_AUTH_ENABLED, "True");
+
+        VerifiedCaller caller = caller(decide(check(),
+                Map.of("x-ms-client-principal", TestPrincipals.allowedCaller().encode())));
+
+        assertThat(caller.objectId()).isEqualTo(TestIds.ALLOWED_CALLER);
+        assertThat(caller.tenantId()).isEqualTo(TestIds.TENANT);
+        assertThat(caller.source()).isEqualTo(CallerSource.EASY_AUTH);
+        assertThat(jwks.requestCount()).isZero();
+    }
+
+    @Test
+    void refusesTrustedPrincipalOfCallerNotAllowed() {
+        settings.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
+        String principal = TestPrincipals.allowedCaller()
+                .without(TestPrincipals.OID_URI).claim(TestPrincipals.OID_URI, TestIds.INTRUDER).encode();
+
+        assertThat(refusal(decide(check(), Map.of("x-ms-client-principal", principal))))
+                .isEqualTo(Refusal.CALLER_NOT_ALLOWED);
+    }
+
+    @Test
+    void refusesMalformedTrustedPrincipal() {
+        settings.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
+
+        Decision decision = decide(check(), Map.of("x-ms-client-principal", "not-base64-{json}"));
+
+        assertThat(refusal(decision)).isEqualTo(Refusal.MALFORMED_PRINCIPAL);
+    }
+
+    @Test
+    void refusesBearerAndPrincipalNamingDifferentCallers() {
+        settings.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
+        String principal = TestPrincipals.allowedCaller()
+                .without(TestPrincipals.OID_URI).claim(TestPrincipals.OID_URI, TestIds.SECOND_ALLOWED_CALLER).encode();
+
+        Decision decision = decide(check(), Map.of(
+                "authorization", "Bearer " + token().sign(),
+                "x-ms-client-principal", principal));
+
+        assertThat(refusal(decision)).isEqualTo(Refusal.CALLER_MISMATCH);
+    }
+
+    @Test
+    void verifiesBearerEvenWhenTrustedPrincipalIsPresent() {
+        settings.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
+
+        Decision decision = decide(check(), Map.of(
+                "authorization", "Bearer " + token().signedWithoutKidChange(TestKeys.OTHER).sign(),
+                "x-ms-client-principal", TestPrincipals.allowedCaller().encode()));
+
+        assertThat(refusal(decision)).isEqualTo(Refusal.SIGNATURE);
+    }
+
+    @Test
+    void allowsMatchingBearerAndPrincipalAsBearer() {
+        settings.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
+
+        Decision decision = decide(check(), Map.of(
+                "authorization", "Bearer " + token().sign(),
+                "x-ms-client-principal", TestPrincipals.allowedCaller().encode()));
+
+        assertThat(caller(decision).source()).isEqualTo(CallerSource.BEARER);
+    }
+
+    @Test
+    void refusesRequestsWithoutPrincipalWhenEasyAuthIsRequired() {
+        settings.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
+        settings.put(GuardSettings.EASY_AUTH, "required");
+
+        assertThat(refusal(bearer(token().sign()))).isEqualTo(Refusal.EASY_AUTH_REQUIRED);
+    }
+
+    @Test
+    void answersUnavailableWhenKeyEndpointIsDownAndNothingIsCached() {
+        jwks.close();
+
+        Decision decision = bearer(token().sign());
+
+        assertThat(refusal(decision)).isEqualTo(Refusal.KEYS_UNAVAILABLE);
+        assertThat(refusal(decision).kind().status()).isEqualTo(503);
+    }
+
+    @Test
+    void keepsWorkingOnCachedKeysWhenKeyEndpointGoesDown() {
+        CallerCheck check = check();
+        String token = token().sign();
+        assertThat(decide(check, Map.of("authorization", "Bearer " + token))).isInstanceOf(Decision.Allowed.class);
+        jwks.serveRaw(500, "<html>down</html>");
+        clock.advance(Duration.ofMinutes(90));
+        String later = token().sign();
+
+        assertThat(decide(check, Map.of("authorization", "Bearer " + later))).isInstanceOf(Decision.Allowed.class);
+    }
+}
