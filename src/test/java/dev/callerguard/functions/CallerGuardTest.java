@@ -1,0 +1,196 @@
+package dev.callerguard.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import com.microsoft.azure.functions.HttpStatus;
+import dev.callerguard.auth.GuardSettings;
+import dev.callerguard.auth.SettingProblem;
+import dev.callerguard.auth.VerifiedCaller;
+import dev.callerguard.testing.GuardedApp;
+import dev.callerguard.testing.TestContext;
+import dev.callerguard.testing.TestHttpRequest;
+import dev.callerguard.testing.TestIds;
+import dev.callerguard.testing.TestKeys;
+import dev.callerguard.testing.TestPrincipals;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class CallerGuardTest {
+    private GuardedApp app;
+    private final TestContext context = new TestContext("hello");
+    private final AtomicReference<VerifiedCaller> handled = new AtomicReference<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        app = new GuardedApp();
+    }
+
+    @AfterEach
+    void stop() {
+        app.close();
+    }
+
+    private TestHttpRequest.Response handle(CallerGuard guard, TestHttpRequest request) {
+        HttpResponseMessage response = guard.handle(request, context, caller -> {
+            handled.set(caller);
+            return request.createResponseBuilder(HttpStatus.OK).body("handled").build();
+        });
+        return (TestHttpRequest.Response) response;
+    }
+
+    private static JsonNode json(TestHttpRequest.Response response) throws Exception {
+        return Json.MAPPER.readTree(response.bodyText());
+    }
+
+    @Test
+    void runsHandlerForAllowedCaller() {
+        TestHttpRequest.Response response = handle(app.guard(), TestHttpRequest.get("/api/hello")
+                .bearer(app.token().sign()));
+
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        assertThat(handled.get().objectId()).isEqualTo(TestIds.ALLOWED_CALLER);
+    }
+
+    @Test
+    void answersBareChallengeWithoutCredentials() throws Exception {
+        TestHttpRequest.Response response = handle(app.guard(), TestHttpRequest.get("/api/hello"));
+
+        assertThat(response.getStatusCode()).isEqualTo(401);
+        assertThat(response.getHeader("WWW-Authenticate")).isEqualTo("Bearer realm=\"callerguard\"");
+        assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(json(response).get("code").asText()).isEqualTo("CG401-NO-CREDENTIALS");
+        assertThat(json(response).get("invocationId").asText()).isEqualTo(context.getInvocationId());
+        assertThat(handled.get()).isNull();
+    }
+
+    @Test
+    void answersInvalidTokenForExpiredToken() throws Exception {
+        String token = app.token().sign();
+        app.clock.advance(Duration.ofHours(3));
+
+        TestHttpRequest.Response response = handle(app.guard(), TestHttpRequest.get("/api/hello").bearer(token));
+
+        assertThat(response.getStatusCode()).isEqualTo(401);
+        assertThat(response.getHeader("WWW-Authenticate"))
+                .startsWith("Bearer realm=\"callerguard\", error=\"invalid_token\", error_description=");
+        assertThat(response.bodyText()).doesNotContain(token);
+        assertThat(json(response).get("code").asText()).isEqualTo("CG401-EXPIRED");
+    }
+
+    @Test
+    void answersInvalidRequestForMalformedAuthorization() {
+        TestHttpRequest.Response response = handle(app.guard(), TestHttpRequest.get("/api/hello")
+                .header("Authorization", "Bearer a b"));
+
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(response.getHeader("WWW-Authenticate")).contains("error=\"invalid_request\"");
+    }
+
+    @Test
+    void answersInsufficientScopeForCallerNotAllowed() {
+        TestHttpRequest.Response response = handle(app.guard(), TestHttpRequest.get("/api/hello")
+                .bearer(app.token().claim("oid", TestIds.INTRUDER).sign()));
+
+        assertThat(response.getStatusCode()).isEqualTo(403);
+        assertThat(response.getHeader("WWW-Authenticate")).contains("error=\"insufficient_scope\"");
+        assertThat(handled.get()).isNull();
+    }
+
+    @Test
+    void answersServiceUnavailableWithRetryAfterWhenKeysCannotBeHad() {
+        app.jwks.close();
+
+        TestHttpRequest.Response response = handle(app.guard(), TestHttpRequest.get("/api/hello")
+                .bearer(app.token().sign()));
+
+        assertThat(response.getStatusCode()).isEqualTo(503);
+        assertThat(response.getHeader("Retry-After")).isEqualTo("10");
+        assertThat(response.getHeader("WWW-Authenticate")).isNull();
+    }
+
+    @Test
+    void refusesEveryRequestWhenSettingsAreInvalid() throws Exception {
+        GuardRuntime broken = GuardRuntime.misconfigured(
+                List.of(new SettingProblem(GuardSettings.TENANT_ID, "is required")));
+
+        TestHttpRequest.Response response = handle(CallerGuard.over(broken), TestHttpRequest.get("/api/hello")
+                .bearer(app.token().sign()));
+
+        assertThat(response.getStatusCode()).isEqualTo(503);
+        assertThat(json(response).get("code").asText()).isEqualTo("CG503-SETTINGS");
+        assertThat(handled.get()).isNull();
+    }
+
+    @Test
+    void requiringRolesAddsToTheAppWidePolicy() {
+        CallerGuard reports = app.guard().requiringRoles("Reports.Read");
+
+        assertThat(handle(reports, TestHttpRequest.get("/api/reports").bearer(app.token().sign())).getStatusCode())
+                .isEqualTo(403);
+        assertThat(handle(reports, TestHttpRequest.get("/api/reports")
+                .bearer(app.token().roles("Reports.Read").sign())).getStatusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void narrowedToCallersRefusesOtherAllowedCallers() {
+        CallerGuard narrowed = app.guard().narrowedToCallers(TestIds.SECOND_ALLOWED_CALLER);
+
+        TestHttpRequest.Response response = handle(narrowed, TestHttpRequest.get("/api/hello")
+                .bearer(app.token().sign()));
+
+        assertThat(response.getStatusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void logsEachDecisionWithFunctionCallerAndCode() {
+        handle(app.guard(), TestHttpRequest.get("/api/hello").bearer(app.token().sign()));
+        handle(app.guard(), TestHttpRequest.get("/api/hello")
+                .bearer(app.token().claim("oid", TestIds.INTRUDER).sign()));
+
+        assertThat(context.lines()).anySatisfy(line -> assertThat(line)
+                .contains("function=hello", "outcome=allowed", "caller=" + TestIds.ALLOWED_CALLER,
+                        "app=" + TestIds.ALLOWED_CALLER_APP));
+        assertThat(context.lines()).anySatisfy(line -> assertThat(line)
+                .contains("function=hello", "outcome=refused", "status=403", "code=CG403-CALLER",
+                        "caller=" + TestIds.INTRUDER));
+    }
+
+    @Test
+    void neverLogsTokenOrPrincipalHeaderValue() {
+        List<String> secrets = new ArrayList<>();
+        String valid = app.token().sign();
+        String expired = app.token().claim("exp", 1L).sign();
+        String badSignature = app.token().signedWithoutKidChange(TestKeys.OTHER).sign();
+        String principal = TestPrincipals.allowedCaller().encode();
+        secrets.addAll(List.of(valid, expired, badSignature, principal));
+
+        handle(app.guard(), TestHttpRequest.get("/api/hello").bearer(valid));
+        handle(app.guard(), TestHttpRequest.get("/api/hello").bearer(expired));
+        handle(app.guard(), TestHttpRequest.get("/api/hello").bearer(badSignature));
+        handle(app.guard(), TestHttpRequest.get("/api/hello").header("Authorization", "Bearer " + valid + " x"));
+        handle(app.guard(), TestHttpRequest.get("/api/hello").header("X-MS-CLIENT-PRINCIPAL", principal));
+        app.settings.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
+        handle(app.guard(), TestHttpRequest.get("/api/hello").header("X-MS-CLIENT-PRINCIPAL", principal));
+        handle(app.guard(), TestHttpRequest.get("/api/hello").header("X-MS-CLIENT-PRINCIPAL", principal + "!"));
+
+        assertThat(context.lines()).hasSizeGreaterThanOrEqualTo(7);
+        for (String secret : secrets) {
+            String signature = secret.substring(secret.lastIndexOf('.') + 1);
+            assertThat(context.lines()).allSatisfy(line -> {
+                assertThat(line).doesNotContain(secret);
+                if (!signature.isEmpty()) {
+                    assertThat(line).doesNotContain(signature);
+                }
+            });
+        }
+        assertThat(context.lines()).anySatisfy(line -> assertThat(line)
+                .contains("WARNING", "X-MS-CLIENT-PRINCIPAL header ignored"));
+    }
+}

@@ -1,0 +1,66 @@
+package dev.callerguard.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.callerguard.auth.GuardSettings;
+import dev.callerguard.testing.MutableClock;
+import dev.callerguard.testing.TestSettings;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+class GuardRuntimeTest {
+    private final MutableClock clock = MutableClock.at("2026-11-27T12:00:00Z");
+
+    @Test
+    void buildsCheckFromValidSettings() {
+        Map<String, String> values = TestSettings.values(URI.create("http://127.0.0.1:1/keys"));
+
+        GuardRuntime runtime = GuardRuntime.load(values::get, clock);
+
+        assertThat(runtime.problems()).isEmpty();
+        assertThat(runtime.check()).isPresent();
+    }
+
+    @Test
+    void reportsEveryProblemAtOnceAndLogsThemAtStart() {
+        List<String> logged = new ArrayList<>();
+        Logger logger = Logger.getLogger(GuardRuntime.class.getName());
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord logRecord) {
+                logged.add(logRecord.getLevel() + " " + logRecord.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(capture);
+        Map<String, String> values = new HashMap<>();
+        values.put(GuardSettings.AUDIENCES, "api://x");
+        values.put(GuardSettings.EASY_AUTH, "sometimes");
+        try {
+            GuardRuntime runtime = GuardRuntime.load(values::get, clock);
+
+            assertThat(runtime.check()).isEmpty();
+            assertThat(runtime.problems()).extracting(p -> p.setting()).containsExactlyInAnyOrder(
+                    GuardSettings.TENANT_ID, GuardSettings.ALLOWED_CALLERS, GuardSettings.EASY_AUTH);
+            assertThat(logged).singleElement().satisfies(line -> assertThat(line)
+                    .startsWith("SEVERE").contains(GuardSettings.TENANT_ID, GuardSettings.ALLOWED_CALLERS,
+                            GuardSettings.EASY_AUTH));
+        } finally {
+            logger.removeHandler(capture);
+        }
+    }
+}
