@@ -2,6 +2,7 @@ package dev.callerguard.auth;
 
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * One {@code aud} value must be a configured audience. Values are matched exactly, except that two GUIDs (a v2
@@ -9,9 +10,12 @@ import java.util.Set;
  */
 final class AudienceRule implements ClaimRule {
     private final Set<String> audiences;
+    private final Set<String> guidAudiences;
 
     AudienceRule(Set<String> audiences) {
         this.audiences = Set.copyOf(audiences);
+        this.guidAudiences = audiences.stream().map(Guids::canonical).flatMap(Optional::stream)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     @Override
@@ -30,9 +34,6 @@ final class AudienceRule implements ClaimRule {
     }
 
     private boolean accepted(String aud) {
-        Optional<String> guid = Guids.canonical(aud);
-        return guid.isPresent() && audiences.stream()
-                .map(Guids::canonical)
-                .anyMatch(configured -> configured.equals(guid));
+        return Guids.canonical(aud).filter(guidAudiences::contains).isPresent();
     }
 }

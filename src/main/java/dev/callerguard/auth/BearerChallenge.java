@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The one place that turns a {@link Refusal} into HTTP: status, {@code WWW-Authenticate} per RFC 6750 section 3,
- * {@code Retry-After} for 503, and an RFC 9457 problem body carrying the stable id and the invocation id.
+ * {@code Retry-After} when the signing keys cannot be had, and an RFC 9457 problem body carrying the stable id and the invocation id.
  * Nothing from the request is echoed.
  */
 public final class BearerChallenge {

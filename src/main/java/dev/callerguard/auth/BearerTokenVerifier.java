@@ -1,8 +1,9 @@
 package dev.callerguard.auth;
 
 /**
- * Verifies a bearer token: strict structure, JSON claims of the right types, then the RS256 signature against
- * the tenant's keys. The claim rules ({@link ClaimRules}) run afterwards. Thread-safe; build one per process.
+ * Verifies a bearer token: strict structure and header, the RS256 signature against the tenant's keys, and only
+ * then its JSON claims, so that nothing an unverified sender wrote into the payload is read. The claim rules
+ * ({@link ClaimRules}) run afterwards. Thread-safe; build one per process.
  */
 final class BearerTokenVerifier {
 
@@ -20,19 +21,15 @@ final class BearerTokenVerifier {
     }
 
     Result verify(String token) {
-        CompactJws jws;
-        CallerClaims claims;
         try {
-            jws = CompactJws.parse(token);
-            Refusal headerRefusal = JwsSignatureVerifier.checkHeader(jws.header());
-            if (headerRefusal != null) {
-                return Result.refused(headerRefusal);
+            CompactJws jws = CompactJws.parse(token);
+            Refusal signatureRefusal = signatures.verify(jws);
+            if (signatureRefusal != null) {
+                return Result.refused(signatureRefusal);
             }
-            claims = TokenClaimsReader.read(jws.claims());
+            return new Result(TokenClaimsReader.read(jws.claims()), null);
         } catch (MalformedCredentialException e) {
             return Result.refused(e.refusal());
         }
-        Refusal signatureRefusal = signatures.verify(jws);
-        return signatureRefusal == null ? new Result(claims, null) : Result.refused(signatureRefusal);
     }
 }

@@ -17,12 +17,20 @@ public record CallerPolicy(boolean anyCaller, Set<String> allowedCallers, Set<St
                            Set<String> requiredRoles) {
 
     public CallerPolicy {
-        allowedCallers = Set.copyOf(allowedCallers);
-        allowedApps = Set.copyOf(allowedApps);
+        allowedCallers = canonicalIds(allowedCallers);
+        allowedApps = canonicalIds(allowedApps);
         requiredRoles = Set.copyOf(requiredRoles);
         if (anyCaller == !allowedCallers.isEmpty()) {
             throw new IllegalArgumentException("either any caller or a non-empty caller list");
         }
+    }
+
+    private static Set<String> canonicalIds(Set<String> ids) {
+        Set<String> canonical = new LinkedHashSet<>();
+        for (String id : ids) {
+            canonical.add(Guids.canonical(id).orElseThrow(() -> new IllegalArgumentException("not a GUID: " + id)));
+        }
+        return Set.copyOf(canonical);
     }
 
     /** This policy with further roles required (the function's own requirement). */

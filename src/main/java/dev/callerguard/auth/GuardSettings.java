@@ -100,8 +100,9 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
 
     /** The v2 issuer {@code {authority}/{tenant}/v2.0} and the v1 issuer of the authority's cloud. */
     static Set<String> defaultIssuers(URI authority, String tenant) {
-        String stsHost = authority.getHost().toLowerCase(Locale.ROOT).endsWith("chinacloudapi.cn")
-                ? "sts.chinacloudapi.cn" : "sts.windows.net";
+        String host = authority.getHost().toLowerCase(Locale.ROOT);
+        boolean china = host.endsWith("chinacloudapi.cn") || host.endsWith(".microsoftonline.cn");
+        String stsHost = china ? "sts.chinacloudapi.cn" : "sts.windows.net";
         Set<String> issuers = new LinkedHashSet<>();
         issuers.add(authority + "/" + tenant + "/v2.0");
         issuers.add("https://" + stsHost + "/" + tenant + "/");
@@ -211,7 +212,10 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
                 return URI.create(DEFAULT_AUTHORITY);
             }
             URI uri = url(AUTHORITY, value, DEFAULT_AUTHORITY);
-            if (uri != null && uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")) {
+            boolean hasPath = uri != null && uri.getPath() != null && !uri.getPath().isEmpty()
+                    && !uri.getPath().equals("/");
+            if (uri != null && (hasPath || uri.getRawQuery() != null || uri.getRawFragment() != null
+                    || uri.getRawUserInfo() != null)) {
                 problem(AUTHORITY, "must be the authority host only, without a path, e.g. " + DEFAULT_AUTHORITY);
                 return null;
             }

@@ -18,14 +18,15 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * Reads a JWKS document over HTTP with jwks-rsa's {@link UrlJwkProvider} (timeouts set) and keeps only keys
+ * Reads a JWKS document over HTTP with jwks-rsa's {@link UrlJwkProvider} (through {@link KeySetHttpClient}:
+ * timeouts set, unreadable entries dropped) and keeps only keys
  * fit to verify RS256 signatures: RSA, at least 2048 bits, a sane exponent, meant for signing, with a unique
  * {@code kid}. Caching is {@link KeySetCache}'s job, so jwks-rsa's own caches (which never forget a removed
  * key) are not used.
  */
 public final class JwksKeySetSource implements KeySetSource {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
     static final int MIN_MODULUS_BITS = 2048;
 
     private static final Logger LOG = Logger.getLogger(JwksKeySetSource.class.getName());
@@ -36,8 +37,7 @@ public final class JwksKeySetSource implements KeySetSource {
     public JwksKeySetSource(URI url) {
         this.url = url;
         try {
-            this.provider = new UrlJwkProvider(url.toURL(),
-                    (int) CONNECT_TIMEOUT.toMillis(), (int) READ_TIMEOUT.toMillis());
+            this.provider = new UrlJwkProvider(url.toURL(), new KeySetHttpClient(CONNECT_TIMEOUT, REQUEST_TIMEOUT));
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("not a URL: " + url, e);
         }

@@ -33,7 +33,14 @@ final class TokenClaimsReader {
                 strings(payload, "roles"),
                 numericDate(payload, "exp"),
                 numericDate(payload, "nbf"),
-                StrictJson.MAPPER.convertValue(payload, MAP));
+                nonNullClaims(payload));
+    }
+
+    /** Every claim but those whose value is JSON null, which carry nothing. */
+    private static Map<String, Object> nonNullClaims(ObjectNode payload) {
+        ObjectNode present = payload.deepCopy();
+        present.properties().removeIf(claim -> claim.getValue().isNull());
+        return StrictJson.MAPPER.convertValue(present, MAP);
     }
 
     private static Optional<String> string(ObjectNode payload, String name) throws MalformedCredentialException {

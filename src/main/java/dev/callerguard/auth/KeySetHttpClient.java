@@ -1,0 +1,90 @@
+package dev.callerguard.auth;
+
+import com.auth0.jwk.Jwk;
+import com.auth0.jwk.JwksHttpClient;
+import com.auth0.jwk.JwksHttpResponse;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The HTTP side of jwks-rsa's {@link com.auth0.jwk.UrlJwkProvider}: one GET with a connect timeout and a bound on
+ * the whole request, status 200 and at most {@link #MAX_BODY_BYTES} required. Entries that jwks-rsa cannot read
+ * (no {@code kty}, a {@code kid} that is not a string, ...) are dropped here, as RFC 7517 section 5 asks, so that
+ * one odd entry does not make the whole key set unusable. Thread-safe; the client is built once.
+ */
+final class KeySetHttpClient implements JwksHttpClient {
+    static final int MAX_BODY_BYTES = 1024 * 1024;
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+
+    private final HttpClient client;
+    private final Duration requestTimeout;
+
+    KeySetHttpClient(Duration connectTimeout, Duration requestTimeout) {
+        this.client = HttpClient.newBuilder().connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.requestTimeout = requestTimeout;
+    }
+
+    @Override
+    public JwksHttpResponse fetch(URL url) throws IOException {
+        HttpResponse<InputStream> response;
+        try {
+            response = client.send(HttpRequest.newBuilder(url.toURI()).timeout(requestTimeout)
+                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (URISyntaxException e) {
+            throw new IOException("not a URI: " + url, e);
+        }
+        byte[] body;
+        try (InputStream in = response.body()) {
+            body = in.readNBytes(MAX_BODY_BYTES + 1);
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException("key endpoint answered HTTP " + response.statusCode());
+        }
+        if (body.length > MAX_BODY_BYTES) {
+            throw new IOException("key set larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        return new JwksHttpResponse(StrictJson.MAPPER.writeValueAsString(readableEntries(body)));
+    }
+
+    /** The document with only the entries jwks-rsa can read. */
+    private static ObjectNode readableEntries(byte[] body) throws IOException {
+        JsonNode document = StrictJson.MAPPER.readTree(body);
+        JsonNode keys = document == null ? null : document.get("keys");
+        if (keys == null || !keys.isArray()) {
+            throw new IOException("not a JWKS document: no 'keys' array");
+        }
+        ArrayNode readable = StrictJson.MAPPER.createArrayNode();
+        for (JsonNode entry : keys) {
+            if (entry.isObject() && readable(entry)) {
+                readable.add(entry);
+            }
+        }
+        ObjectNode result = StrictJson.MAPPER.createObjectNode();
+        result.set("keys", readable);
+        return result;
+    }
+
+    private static boolean readable(JsonNode entry) {
+        try {
+            Jwk.fromValues(StrictJson.MAPPER.convertValue(entry, MAP));
+            return true;
+        } catch (IllegalArgumentException | ClassCastException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.callerguard.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.callerguard.testing.TestIds;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class CallerPolicyTest {
+
+    /** Two allowed callers, one allowed app, one required role. */
+    private static CallerPolicy policy() {
+        return new CallerPolicy(false, Set.of(TestIds.ALLOWED_CALLER, TestIds.SECOND_ALLOWED_CALLER),
+                Set.of(TestIds.ALLOWED_CALLER_APP), Set.of("Function.Invoke"));
+    }
+
+    private static CallerPolicy anyCallerPolicy() {
+        return new CallerPolicy(true, Set.of(), Set.of(), Set.of());
+    }
+
+    @Test
+    void refusesAnyCallerTogetherWithACallerList() {
+        assertThatThrownBy(() -> new CallerPolicy(true, Set.of(TestIds.ALLOWED_CALLER), Set.of(), Set.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void refusesAnEmptyCallerListWithoutAnyCaller() {
+        assertThatThrownBy(() -> new CallerPolicy(false, Set.of(), Set.of(), Set.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void doesNotChangeWhenTheSetsItWasBuiltFromChange() {
+        Set<String> callers = new HashSet<>(Set.of(TestIds.ALLOWED_CALLER));
+        CallerPolicy policy = new CallerPolicy(false, callers, Set.of(), Set.of());
+
+        callers.add(TestIds.INTRUDER);
+
+        assertThat(policy.allowedCallers()).containsExactly(TestIds.ALLOWED_CALLER);
+    }
+
+    @Test
+    void exposesUnmodifiableSets() {
+        assertThatThrownBy(() -> policy().allowedCallers().add(TestIds.INTRUDER))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    /** The rules compare canonical (lower-case) ids, so a policy built with upper-case ids must still match. */
+    @Test
+    void keepsCallerAndAppIdsInCanonicalLowerCase() {
+        CallerPolicy policy = new CallerPolicy(false, Set.of(TestIds.ALLOWED_CALLER.toUpperCase()),
+                Set.of(TestIds.ALLOWED_CALLER_APP.toUpperCase()), Set.of());
+
+        assertThat(policy.allowedCallers()).containsExactly(TestIds.ALLOWED_CALLER);
+        assertThat(policy.allowedApps()).containsExactly(TestIds.ALLOWED_CALLER_APP);
+    }
+
+    @Test
+    void requiringRolesAddsToTheRolesAlreadyRequired() {
+        assertThat(policy().requiringRoles("Reports.Read").requiredRoles())
+                .containsExactlyInAnyOrder("Function.Invoke", "Reports.Read");
+    }
+
+    @Test
+    void requiringRolesKeepsCallersAndApps() {
+        CallerPolicy narrowed = policy().requiringRoles("Reports.Read");
+
+        assertThat(narrowed.allowedCallers()).isEqualTo(policy().allowedCallers());
+        assertThat(narrowed.allowedApps()).isEqualTo(policy().allowedApps());
+        assertThat(narrowed.anyCaller()).isFalse();
+    }
+
+    @Test
+    void requiringRolesLeavesTheOriginalPolicyUnchanged() {
+        CallerPolicy original = policy();
+
+        original.requiringRoles("Reports.Read");
+
+        assertThat(original.requiredRoles()).containsExactly("Function.Invoke");
+    }
+
+    @Test
+    void narrowingKeepsOnlyCallersThisPolicyAllows() {
+        CallerPolicy narrowed = policy().narrowedToCallers(TestIds.ALLOWED_CALLER, TestIds.INTRUDER);
+
+        assertThat(narrowed.allowedCallers()).containsExactly(TestIds.ALLOWED_CALLER);
+    }
+
+    @Test
+    void narrowingCanonicalizesTheIdsItIsGiven() {
+        CallerPolicy narrowed = policy().narrowedToCallers(TestIds.ALLOWED_CALLER.toUpperCase());
+
+        assertThat(narrowed.allowedCallers()).containsExactly(TestIds.ALLOWED_CALLER);
+    }
+
+    @Test
+    void narrowingAnAnyCallerPolicyAllowsOnlyTheNamedCallers() {
+        CallerPolicy narrowed = anyCallerPolicy().narrowedToCallers(TestIds.SECOND_ALLOWED_CALLER);
+
+        assertThat(narrowed.anyCaller()).isFalse();
+        assertThat(narrowed.allowedCallers()).containsExactly(TestIds.SECOND_ALLOWED_CALLER);
+    }
+
+    @Test
+    void narrowingKeepsAppsAndRoles() {
+        CallerPolicy narrowed = policy().narrowedToCallers(TestIds.ALLOWED_CALLER);
+
+        assertThat(narrowed.allowedApps()).containsExactly(TestIds.ALLOWED_CALLER_APP);
+        assertThat(narrowed.requiredRoles()).containsExactly("Function.Invoke");
+    }
+
+    @Test
+    void refusesNarrowingToCallersThisPolicyDoesNotAllow() {
+        assertThatThrownBy(() -> policy().narrowedToCallers(TestIds.INTRUDER))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void refusesNarrowingToAnIdThatIsNotAGuid() {
+        assertThatThrownBy(() -> policy().narrowedToCallers("alice@contoso.com"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.callerguard.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.callerguard.testing.TestIds;
+import dev.callerguard.testing.TestKeys;
+import dev.callerguard.testing.TestTokens;
+import java.time.Instant;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+class CompactJwsTest {
+    private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+    private static final String HEADER = TestTokens.encode("{\"alg\":\"RS256\",\"kid\":\"k\"}");
+    private static final String PAYLOAD = TestTokens.encode("{\"oid\":\"" + TestIds.ALLOWED_CALLER + "\"}");
+    private static final String SIGNATURE = "c2ln";
+
+    private static String token() {
+        return TestTokens.valid(NOW).sign();
+    }
+
+    private static void assertMalformed(ThrowingCallable parse) {
+        assertThatThrownBy(parse).isInstanceOfSatisfying(MalformedCredentialException.class,
+                e -> assertThat(e.refusal()).isEqualTo(Refusal.MALFORMED_TOKEN));
+    }
+
+    private static String repeat(char c, int count) {
+        return String.valueOf(c).repeat(count);
+    }
+
+    @Test
+    void splitsASignedTokenIntoHeaderPayloadAndSignature() throws Exception {
+        String token = token();
+
+        CompactJws jws = CompactJws.parse(token);
+
+        assertThat(jws.token()).isEqualTo(token);
+        assertThat(jws.header().get("alg").textValue()).isEqualTo("RS256");
+        assertThat(jws.header().get("kid").textValue()).isEqualTo(TestKeys.PRIMARY.kid());
+        assertThat(jws.signature()).hasSize(256);
+        assertThat(jws.signingInputEnd()).isEqualTo(token.lastIndexOf('.'));
+    }
+
+    @Test
+    void readsThePayloadAsClaims() throws Exception {
+        CompactJws jws = CompactJws.parse(token());
+
+        assertThat(jws.claims().get("oid").textValue()).isEqualTo(TestIds.ALLOWED_CALLER);
+    }
+
+    @Test
+    void leavesAnEmptySignatureForTheSignatureLayer() throws Exception {
+        assertThat(CompactJws.parse(TestTokens.valid(NOW).unsigned()).signature()).isEmpty();
+    }
+
+    @Test
+    void refusesTwoSegments() {
+        assertMalformed(() -> CompactJws.parse(HEADER + "." + PAYLOAD));
+    }
+
+    @Test
+    void refusesFourSegments() {
+        assertMalformed(() -> CompactJws.parse(HEADER + "." + PAYLOAD + "." + SIGNATURE + "." + SIGNATURE));
+    }
+
+    @Test
+    void refusesAnEmptyHeader() {
+        assertMalformed(() -> CompactJws.parse("." + PAYLOAD + "." + SIGNATURE));
+    }
+
+    @Test
+    void refusesAnEmptyString() {
+        assertMalformed(() -> CompactJws.parse(""));
+    }
+
+    @Test
+    void refusesPaddedBase64() {
+        assertMalformed(() -> CompactJws.parse(HEADER + "." + PAYLOAD + "." + "c2k="));
+    }
+
+    @Test
+    void refusesTheStandardBase64Alphabet() {
+        assertMalformed(() -> CompactJws.parse(HEADER + "." + PAYLOAD + "+." + SIGNATURE));
+    }
+
+    @Test
+    void refusesAHeaderThatIsNotJson() {
+        assertMalformed(() -> CompactJws.parse(TestTokens.encode("alg=RS256") + "." + PAYLOAD + "." + SIGNATURE));
+    }
+
+    @Test
+    void refusesAHeaderThatIsAJsonArray() {
+        assertMalformed(() -> CompactJws.parse(TestTokens.encode("[\"RS256\"]") + "." + PAYLOAD + "." + SIGNATURE));
+    }
+
+    @Test
+    void refusesAHeaderWithADuplicateKey() {
+        String header = TestTokens.encode("{\"alg\":\"none\",\"alg\":\"RS256\",\"kid\":\"k\"}");
+
+        assertMalformed(() -> CompactJws.parse(header + "." + PAYLOAD + "." + SIGNATURE));
+    }
+
+    @Test
+    void refusesAHeaderWithTrailingData() {
+        String header = TestTokens.encode("{\"alg\":\"RS256\"}{}");
+
+        assertMalformed(() -> CompactJws.parse(header + "." + PAYLOAD + "." + SIGNATURE));
+    }
+
+    @Test
+    void claimsRefusesAPayloadThatIsNotAJsonObject() throws Exception {
+        CompactJws jws = CompactJws.parse(HEADER + "." + TestTokens.encode("\"oid\"") + "." + SIGNATURE);
+
+        assertMalformed(jws::claims);
+    }
+
+    @Test
+    void acceptsATokenOfExactlyTheMaximumLength() throws Exception {
+        String prefix = HEADER + "." + PAYLOAD + ".";
+        String token = prefix + repeat('A', CompactJws.MAX_LENGTH - prefix.length());
+
+        assertThat(CompactJws.parse(token).token()).hasSize(CompactJws.MAX_LENGTH);
+    }
+
+    @Test
+    void refusesATokenLongerThanTheMaximum() {
+        String prefix = HEADER + "." + PAYLOAD + ".";
+        String token = prefix + repeat('A', CompactJws.MAX_LENGTH + 1 - prefix.length());
+
+        assertThatThrownBy(() -> CompactJws.parse(token))
+                .isInstanceOfSatisfying(MalformedCredentialException.class,
+                        e -> assertThat(e.refusal()).isEqualTo(Refusal.MALFORMED_TOKEN))
+                .hasMessage("too long");
+    }
+}

@@ -1,0 +1,384 @@
+package dev.callerguard.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.callerguard.testing.JwksServer;
+import dev.callerguard.testing.MutableClock;
+import dev.callerguard.testing.TestKeys;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link KeySetCache} in front of a real key endpoint ({@link JwksServer} read by {@link JwksKeySetSource}), with
+ * a pinned clock; fetches are counted both by the cache and by the server.
+ */
+class KeySetCacheTest {
+    private static final KeySetCache.Timing TIMING = KeySetCache.Timing.DEFAULT;
+    private static final Duration SECOND = Duration.ofSeconds(1);
+    private static final String PRIMARY = TestKeys.PRIMARY.kid();
+    private static final String SECONDARY = TestKeys.SECONDARY.kid();
+
+    private final MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
+    private JwksServer server;
+    private KeySetCache cache;
+
+    @BeforeEach
+    void startKeyEndpoint() throws IOException {
+        server = JwksServer.start(TestKeys.PRIMARY);
+        cache = new KeySetCache(new JwksKeySetSource(server.keysUrl()), clock, TIMING);
+    }
+
+    @AfterEach
+    void stopKeyEndpoint() {
+        server.close();
+    }
+
+    @Test
+    void firstLookupFetchesTheKeySetOnce() {
+        KeyLookup lookup = cache.find(PRIMARY);
+
+        assertThat(lookup).isEqualTo(new KeyLookup.Found(PRIMARY, TestKeys.PRIMARY.publicKey()));
+        assertThat(server.requestCount()).isEqualTo(1);
+        assertThat(cache.fetchCount()).isEqualTo(1);
+    }
+
+    @Test
+    void warmLookupsMakeNoFurtherFetch() {
+        cache.find(PRIMARY);
+
+        for (int i = 0; i < 100; i++) {
+            clock.advance(TIMING.refreshAfter().minus(SECOND).dividedBy(100));
+            assertThat(cache.find(PRIMARY)).isInstanceOf(KeyLookup.Found.class);
+        }
+
+        assertThat(server.requestCount()).isEqualTo(1);
+        assertThat(cache.fetchCount()).isEqualTo(1);
+    }
+
+    @Test
+    void unknownKidOnAColdCacheIsUnknownAfterTheOneFirstFetch() {
+        assertThat(cache.find("no-such-kid")).isEqualTo(new KeyLookup.Unknown());
+
+        assertThat(server.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void unknownKidTriggersExactlyOneRefetchThenIsUnknown() {
+        warmUp();
+        clock.advance(TIMING.unknownKidInterval());
+
+        KeyLookup lookup = cache.find("no-such-kid");
+
+        assertThat(lookup).isEqualTo(new KeyLookup.Unknown());
+        assertThat(server.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void unknownKidDoesNotRefetchAgainInsideTheInterval() {
+        warmUp();
+        clock.advance(TIMING.unknownKidInterval());
+        cache.find("no-such-kid");
+
+        clock.advance(TIMING.unknownKidInterval().minus(SECOND));
+        KeyLookup again = cache.find("no-such-kid");
+
+        assertThat(again).isEqualTo(new KeyLookup.Unknown());
+        assertThat(server.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void unknownKidRefetchesAgainOnceTheIntervalHasPassed() {
+        warmUp();
+        clock.advance(TIMING.unknownKidInterval());
+        cache.find("no-such-kid");
+
+        clock.advance(TIMING.unknownKidInterval());
+        cache.find("no-such-kid");
+
+        assertThat(server.requestCount()).isEqualTo(3);
+    }
+
+    @Test
+    void floodOfRandomKidsCostsOneFetchPerIntervalAndTheRealKeyKeepsWorking() {
+        warmUp();
+
+        for (int interval = 1; interval <= 3; interval++) {
+            clock.advance(TIMING.unknownKidInterval());
+            for (int i = 0; i < 1_000; i++) {
+                assertThat(cache.find(UUID.randomUUID().toString())).isEqualTo(new KeyLookup.Unknown());
+                if (i % 100 == 0) {
+                    assertThat(cache.find(PRIMARY)).isInstanceOf(KeyLookup.Found.class);
+                }
+            }
+            assertThat(server.requestCount()).isEqualTo(1 + interval);
+        }
+        assertThat(cache.find(PRIMARY)).isEqualTo(new KeyLookup.Found(PRIMARY, TestKeys.PRIMARY.publicKey()));
+        assertThat(cache.fetchCount()).isEqualTo(4);
+    }
+
+    @Test
+    void rotatedInKeyIsAcceptedAfterOneFetch() {
+        warmUp();
+        server.serve(TestKeys.PRIMARY, TestKeys.SECONDARY);
+        clock.advance(TIMING.unknownKidInterval());
+
+        KeyLookup lookup = cache.find(SECONDARY);
+
+        assertThat(lookup).isEqualTo(new KeyLookup.Found(SECONDARY, TestKeys.SECONDARY.publicKey()));
+        assertThat(server.requestCount()).isEqualTo(2);
+        assertThat(cache.find(SECONDARY)).isInstanceOf(KeyLookup.Found.class);
+        assertThat(cache.find(PRIMARY)).isInstanceOf(KeyLookup.Found.class);
+        assertThat(server.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void keyRemovedFromTheSetIsStillFoundBeforeTheRefresh() {
+        server.serve(TestKeys.PRIMARY, TestKeys.SECONDARY);
+        warmUp();
+        server.serve(TestKeys.SECONDARY);
+
+        clock.advance(TIMING.refreshAfter().minus(SECOND));
+
+        assertThat(cache.find(PRIMARY)).isInstanceOf(KeyLookup.Found.class);
+        assertThat(server.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void keyRemovedFromTheSetIsUnknownAfterTheNextRefresh() {
+        server.serve(TestKeys.PRIMARY, TestKeys.SECONDARY);
+        warmUp();
+        server.serve(TestKeys.SECONDARY);
+
+        clock.advance(TIMING.refreshAfter());
+
+        assertThat(cache.find(PRIMARY)).isEqualTo(new KeyLookup.Unknown());
+        assertThat(cache.find(SECONDARY)).isInstanceOf(KeyLookup.Found.class);
+        assertThat(server.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void dueRefreshReplacesAKeyWhoseKidWasReused() {
+        warmUp();
+        TestKeys reissued = TestKeys.generate(PRIMARY);
+        server.serve(reissued);
+
+        clock.advance(TIMING.refreshAfter());
+
+        assertThat(cache.find(PRIMARY)).isEqualTo(new KeyLookup.Found(PRIMARY, reissued.publicKey()));
+    }
+
+    static Stream<Arguments> endpointFailures() {
+        return Stream.of(
+                Arguments.of("down", (Consumer<JwksServer>) JwksServer::close),
+                Arguments.of("500", (Consumer<JwksServer>) s -> s.serveRaw(500, "{\"error\":\"internal\"}")),
+                Arguments.of("HTML", (Consumer<JwksServer>) s -> s.serveRaw(200,
+                        "<!DOCTYPE html><html><body>Sign in to continue</body></html>")),
+                Arguments.of("garbage", (Consumer<JwksServer>) s -> s.serveRaw(200, "\u0000\u00ff{{ not json")),
+                Arguments.of("no keys", (Consumer<JwksServer>) s -> s.serveRaw(200, "{\"keys\":[]}")));
+    }
+
+    @ParameterizedTest(name = "endpoint {0}")
+    @MethodSource("endpointFailures")
+    void failingEndpointAfterWarmKeepsCachedKeysUntilMaxAge(String failure, Consumer<JwksServer> breakEndpoint) {
+        Instant fetchedAt = clock.instant();
+        warmUp();
+        breakEndpoint.accept(server);
+
+        clock.set(fetchedAt.plus(TIMING.refreshAfter()));
+        assertThat(cache.find(PRIMARY)).isInstanceOf(KeyLookup.Found.class);
+        long attemptsAfterFirstRefresh = cache.fetchCount();
+
+        clock.set(fetchedAt.plus(TIMING.maxAge()).minus(SECOND));
+        KeyLookup lastMomentBeforeMaxAge = cache.find(PRIMARY);
+
+        assertThat(attemptsAfterFirstRefresh).isEqualTo(2);
+        assertThat(lastMomentBeforeMaxAge).isEqualTo(new KeyLookup.Found(PRIMARY, TestKeys.PRIMARY.publicKey()));
+    }
+
+    @ParameterizedTest(name = "endpoint {0}")
+    @MethodSource("endpointFailures")
+    void failingEndpointAfterWarmIsUnavailableFromMaxAge(String failure, Consumer<JwksServer> breakEndpoint) {
+        warmUp();
+        breakEndpoint.accept(server);
+
+        clock.advance(TIMING.maxAge());
+
+        assertThat(cache.find(PRIMARY)).isEqualTo(new KeyLookup.Unavailable());
+        assertThat(cache.fetchCount()).isEqualTo(2);
+    }
+
+    @Test
+    void recoversOnceTheEndpointAnswersAgainAfterMaxAge() {
+        warmUp();
+        server.serveRaw(500, "{}");
+        clock.advance(TIMING.maxAge());
+        cache.find(PRIMARY);
+        server.serve(TestKeys.PRIMARY);
+
+        clock.advance(TIMING.failureBackoff());
+
+        assertThat(cache.find(PRIMARY)).isInstanceOf(KeyLookup.Found.class);
+        assertThat(server.requestCount()).isEqualTo(3);
+    }
+
+    @Test
+    void endpointDownAtStartIsUnavailable() {
+        server.close();
+
+        assertThat(cache.find(PRIMARY)).isEqualTo(new KeyLookup.Unavailable());
+        assertThat(cache.fetchCount()).isEqualTo(1);
+    }
+
+    @Test
+    void endpointFailingAtStartIsNotRetriedInsideTheFailureBackoff() {
+        server.serveRaw(500, "{}");
+        cache.find(PRIMARY);
+        server.serve(TestKeys.PRIMARY);
+
+        clock.advance(TIMING.failureBackoff().minus(SECOND));
+        KeyLookup insideBackoff = cache.find(PRIMARY);
+
+        assertThat(insideBackoff).isEqualTo(new KeyLookup.Unavailable());
+        assertThat(server.requestCount()).isEqualTo(1);
+        assertThat(cache.fetchCount()).isEqualTo(1);
+    }
+
+    @Test
+    void endpointFailingAtStartIsRetriedOnceTheFailureBackoffHasPassed() {
+        server.serveRaw(500, "{}");
+        cache.find(PRIMARY);
+        server.serve(TestKeys.PRIMARY);
+
+        clock.advance(TIMING.failureBackoff());
+
+        assertThat(cache.find(PRIMARY)).isInstanceOf(KeyLookup.Found.class);
+        assertThat(server.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void endpointDownAtStartMakesOneAttemptForAFloodOfLookups() {
+        server.close();
+
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(cache.find(i % 2 == 0 ? PRIMARY : UUID.randomUUID().toString()))
+                    .isEqualTo(new KeyLookup.Unavailable());
+        }
+
+        assertThat(cache.fetchCount()).isEqualTo(1);
+    }
+
+    @Test
+    void hundredConcurrentFirstLookupsShareOneFetch() throws InterruptedException {
+        List<KeyLookup> lookups = lookUpConcurrently(cache, 100, () -> { });
+
+        assertThat(lookups).hasSize(100)
+                .allSatisfy(lookup -> assertThat(lookup).isInstanceOf(KeyLookup.Found.class));
+        assertThat(server.requestCount()).isEqualTo(1);
+        assertThat(cache.fetchCount()).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentFirstLookupsWaitForTheFetchInFlightInsteadOfStartingTheirOwn() throws InterruptedException {
+        AtomicInteger fetches = new AtomicInteger();
+        CountDownLatch allLookingUp = new CountDownLatch(100);
+        KeySetSource slowSource = () -> {
+            fetches.incrementAndGet();
+            await(allLookingUp);
+            return Map.of(PRIMARY, TestKeys.PRIMARY.publicKey());
+        };
+        KeySetCache slowCache = new KeySetCache(slowSource, clock, TIMING);
+
+        List<KeyLookup> lookups = lookUpConcurrently(slowCache, 100, allLookingUp::countDown);
+
+        assertThat(lookups).hasSize(100)
+                .allSatisfy(lookup -> assertThat(lookup).isInstanceOf(KeyLookup.Found.class));
+        assertThat(fetches).hasValue(1);
+        assertThat(slowCache.fetchCount()).isEqualTo(1);
+    }
+
+    @Test
+    void fetchCountCountsEveryAttemptTheServerSaw() {
+        cache.find(PRIMARY);
+        clock.advance(TIMING.unknownKidInterval());
+        cache.find("no-such-kid");
+        server.serveRaw(500, "{}");
+        clock.advance(TIMING.refreshAfter());
+        cache.find(PRIMARY);
+        clock.advance(TIMING.failureBackoff());
+        cache.find(PRIMARY);
+
+        assertThat(cache.fetchCount()).isEqualTo(4).isEqualTo(server.requestCount());
+    }
+
+    @Test
+    void fetchCountIncludesAThrowingSource() {
+        AtomicInteger calls = new AtomicInteger();
+        KeySetSource throwing = () -> {
+            calls.incrementAndGet();
+            throw new IllegalStateException("boom");
+        };
+        KeySetCache failing = new KeySetCache(throwing, clock, TIMING);
+
+        KeyLookup lookup = failing.find(PRIMARY);
+
+        assertThat(lookup).isEqualTo(new KeyLookup.Unavailable());
+        assertThat(failing.fetchCount()).isEqualTo(1).isEqualTo(calls.get());
+    }
+
+    private void warmUp() {
+        assertThat(cache.find(PRIMARY)).isInstanceOf(KeyLookup.Found.class);
+        assertThat(server.requestCount()).isEqualTo(1);
+    }
+
+    /** Starts {@code threads} lookups of the primary kid together and waits (bounded) for all of them. */
+    private static List<KeyLookup> lookUpConcurrently(KeySetCache cache, int threads, Runnable beforeLookup)
+            throws InterruptedException {
+        CountDownLatch start = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(threads);
+        ConcurrentLinkedQueue<KeyLookup> results = new ConcurrentLinkedQueue<>();
+        for (int i = 0; i < threads; i++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    await(start);
+                    beforeLookup.run();
+                    results.add(cache.find(PRIMARY));
+                } finally {
+                    done.countDown();
+                }
+            });
+            thread.setDaemon(true);
+            thread.start();
+        }
+        start.countDown();
+        assertThat(done.await(30, TimeUnit.SECONDS)).as("all lookups finished").isTrue();
+        return new ArrayList<>(results);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("latch not released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.callerguard.auth;
+
+import dev.callerguard.testing.TestIds;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds {@link CallerClaims} for rule tests: {@link #valid(Instant)} holds the claims of the allowed caller's v1
+ * token that pass every rule under the test settings; each test changes one thing.
+ */
+final class TestClaims {
+    static final String V1_ISSUER = "https://sts.windows.net/" + TestIds.TENANT + "/";
+    static final String V2_ISSUER = "https://login.microsoftonline.com/" + TestIds.TENANT + "/v2.0";
+
+    private Optional<String> issuer = Optional.of(V1_ISSUER);
+    private Optional<String> tenantId = Optional.of(TestIds.TENANT);
+    private List<String> audiences = List.of(TestIds.API_APP_ID_URI);
+    private Optional<String> objectId = Optional.of(TestIds.ALLOWED_CALLER);
+    private Optional<String> appId = Optional.of(TestIds.ALLOWED_CALLER_APP);
+    private List<String> roles = List.of();
+    private Optional<Long> expiresAt;
+    private Optional<Long> notBefore;
+
+    private TestClaims(Instant now) {
+        long issuedAt = now.getEpochSecond() - 60;
+        this.notBefore = Optional.of(issuedAt);
+        this.expiresAt = Optional.of(issuedAt + 3600);
+    }
+
+    /** Claims of {@link TestIds#ALLOWED_CALLER}, valid for the next 59 minutes from {@code now}. */
+    static TestClaims valid(Instant now) {
+        return new TestClaims(now);
+    }
+
+    /** {@code null} removes the claim. */
+    TestClaims issuer(String value) {
+        issuer = Optional.ofNullable(value);
+        return this;
+    }
+
+    TestClaims tenantId(String value) {
+        tenantId = Optional.ofNullable(value);
+        return this;
+    }
+
+    TestClaims audiences(String... values) {
+        audiences = List.of(values);
+        return this;
+    }
+
+    TestClaims objectId(String value) {
+        objectId = Optional.ofNullable(value);
+        return this;
+    }
+
+    TestClaims appId(String value) {
+        appId = Optional.ofNullable(value);
+        return this;
+    }
+
+    TestClaims roles(String... values) {
+        roles = List.of(values);
+        return this;
+    }
+
+    TestClaims expiresAt(Long epochSeconds) {
+        expiresAt = Optional.ofNullable(epochSeconds);
+        return this;
+    }
+
+    TestClaims notBefore(Long epochSeconds) {
+        notBefore = Optional.ofNullable(epochSeconds);
+        return this;
+    }
+
+    CallerClaims build() {
+        return new CallerClaims(issuer, tenantId, audiences, objectId, appId, roles, expiresAt, notBefore, Map.of());
+    }
+}
