@@ -31,9 +31,23 @@ public final class JwksServer implements AutoCloseable {
 
     /** Starts on a free port serving the given keys. */
     public static JwksServer start(TestKeys... keys) throws IOException {
+        JwksServer jwks = create();
+        jwks.serve(keys);
+        jwks.server.start();
+        return jwks;
+    }
+
+    /** Starts on a free port serving this body with status 200: a key document exactly as published. */
+    public static JwksServer startRaw(String body) throws IOException {
+        JwksServer jwks = create();
+        jwks.serveRaw(200, body);
+        jwks.server.start();
+        return jwks;
+    }
+
+    private static JwksServer create() throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         JwksServer jwks = new JwksServer(http);
-        jwks.serve(keys);
         http.createContext("/", exchange -> {
             jwks.requests.incrementAndGet();
             byte[] bytes = jwks.body.getBytes(StandardCharsets.UTF_8);
@@ -43,7 +57,6 @@ public final class JwksServer implements AutoCloseable {
                 out.write(bytes);
             }
         });
-        http.start();
         return jwks;
     }
 
