@@ -30,9 +30,9 @@ public final class KeySetCache implements SigningKeys {
     /** How often the cache goes back to the key endpoint. */
     public record Timing(Duration refreshAfter, Duration maxAge, Duration unknownKidInterval,
                          Duration failureBackoff) {
-        /** One hour between refreshes, keys kept 24 h while the endpoint is down, one refetch a minute. */
+        /** One hour between refreshes, keys kept 24 h while the endpoint is down, at most one unknown-kid refetch per 10 s. */
         public static final Timing DEFAULT = new Timing(Duration.ofHours(1), Duration.ofHours(24),
-                Duration.ofMinutes(1), Duration.ofSeconds(5));
+                Duration.ofSeconds(10), Duration.ofSeconds(5));
     }
 
     private record Snapshot(Map<String, KeyLookup.Found> keys, Instant fetchedAt) {

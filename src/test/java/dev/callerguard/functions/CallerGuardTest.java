@@ -10,6 +10,7 @@ import dev.callerguard.auth.SettingProblem;
 import dev.callerguard.auth.VerifiedCaller;
 import dev.callerguard.testing.GuardedApp;
 import dev.callerguard.testing.TestContext;
+import dev.callerguard.local.LocalHttpResponse;
 import dev.callerguard.testing.TestHttpRequest;
 import dev.callerguard.testing.TestIds;
 import dev.callerguard.testing.TestKeys;
@@ -37,21 +38,21 @@ class CallerGuardTest {
         app.close();
     }
 
-    private TestHttpRequest.Response handle(CallerGuard guard, TestHttpRequest request) {
+    private LocalHttpResponse handle(CallerGuard guard, TestHttpRequest request) {
         HttpResponseMessage response = guard.handle(request, context, caller -> {
             handled.set(caller);
             return request.createResponseBuilder(HttpStatus.OK).body("handled").build();
         });
-        return (TestHttpRequest.Response) response;
+        return (LocalHttpResponse) response;
     }
 
-    private static JsonNode json(TestHttpRequest.Response response) throws Exception {
+    private static JsonNode json(LocalHttpResponse response) throws Exception {
         return Json.MAPPER.readTree(response.bodyText());
     }
 
     @Test
     void runsHandlerForAllowedCaller() {
-        TestHttpRequest.Response response = handle(app.guard(), TestHttpRequest.get("/api/hello")
+        LocalHttpResponse response = handle(app.guard(), TestHttpRequest.get("/api/hello")
                 .bearer(app.token().sign()));
 
         assertThat(response.getStatusCode()).isEqualTo(200);
@@ -60,7 +61,7 @@ class CallerGuardTest {
 
     @Test
     void answersBareChallengeWithoutCredentials() throws Exception {
-        TestHttpRequest.Response response = handle(app.guard(), TestHttpRequest.get("/api/hello"));
+        LocalHttpResponse response = handle(app.guard(), TestHttpRequest.get("/api/hello"));
 
         assertThat(response.getStatusCode()).isEqualTo(401);
         assertThat(response.getHeader("WWW-Authenticate")).isEqualTo("Bearer realm=\"callerguard\"");
@@ -75,7 +76,7 @@ class CallerGuardTest {
         String token = app.token().sign();
         app.clock.advance(Duration.ofHours(3));
 
-        TestHttpRequest.Response response = handle(app.guard(), TestHttpRequest.get("/api/hello").bearer(token));
+        LocalHttpResponse response = handle(app.guard(), TestHttpRequest.get("/api/hello").bearer(token));
 
         assertThat(response.getStatusCode()).isEqualTo(401);
         assertThat(response.getHeader("WWW-Authenticate"))
@@ -86,7 +87,7 @@ class CallerGuardTest {
 
     @Test
     void answersInvalidRequestForMalformedAuthorization() {
-        TestHttpRequest.Response response = handle(app.guard(), TestHttpRequest.get("/api/hello")
+        LocalHttpResponse response = handle(app.guard(), TestHttpRequest.get("/api/hello")
                 .header("Authorization", "Bearer a b"));
 
         assertThat(response.getStatusCode()).isEqualTo(400);
@@ -95,7 +96,7 @@ class CallerGuardTest {
 
     @Test
     void answersInsufficientScopeForCallerNotAllowed() {
-        TestHttpRequest.Response response = handle(app.guard(), TestHttpRequest.get("/api/hello")
+        LocalHttpResponse response = handle(app.guard(), TestHttpRequest.get("/api/hello")
                 .bearer(app.token().claim("oid", TestIds.INTRUDER).sign()));
 
         assertThat(response.getStatusCode()).isEqualTo(403);
@@ -107,7 +108,7 @@ class CallerGuardTest {
     void answersServiceUnavailableWithRetryAfterWhenKeysCannotBeHad() {
         app.jwks.close();
 
-        TestHttpRequest.Response response = handle(app.guard(), TestHttpRequest.get("/api/hello")
+        LocalHttpResponse response = handle(app.guard(), TestHttpRequest.get("/api/hello")
                 .bearer(app.token().sign()));
 
         assertThat(response.getStatusCode()).isEqualTo(503);
@@ -120,7 +121,7 @@ class CallerGuardTest {
         GuardRuntime broken = GuardRuntime.misconfigured(
                 List.of(new SettingProblem(GuardSettings.TENANT_ID, "is required")));
 
-        TestHttpRequest.Response response = handle(CallerGuard.over(broken), TestHttpRequest.get("/api/hello")
+        LocalHttpResponse response = handle(CallerGuard.over(broken), TestHttpRequest.get("/api/hello")
                 .bearer(app.token().sign()));
 
         assertThat(response.getStatusCode()).isEqualTo(503);
@@ -142,7 +143,7 @@ class CallerGuardTest {
     void narrowedToCallersRefusesOtherAllowedCallers() {
         CallerGuard narrowed = app.guard().narrowedToCallers(TestIds.SECOND_ALLOWED_CALLER);
 
-        TestHttpRequest.Response response = handle(narrowed, TestHttpRequest.get("/api/hello")
+        LocalHttpResponse response = handle(narrowed, TestHttpRequest.get("/api/hello")
                 .bearer(app.token().sign()));
 
         assertThat(response.getStatusCode()).isEqualTo(403);

@@ -7,21 +7,22 @@ import dev.callerguard.auth.GuardSettings;
 import dev.callerguard.auth.InvalidSettingsException;
 import dev.callerguard.testing.GuardedApp;
 import dev.callerguard.testing.TestContext;
+import dev.callerguard.local.LocalHttpResponse;
 import dev.callerguard.testing.TestHttpRequest;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HealthFunctionTest {
 
-    private static TestHttpRequest.Response call(GuardRuntime runtime) {
-        return (TestHttpRequest.Response) new HealthFunction(runtime)
+    private static LocalHttpResponse call(GuardRuntime runtime) {
+        return (LocalHttpResponse) new HealthFunction(runtime)
                 .run(TestHttpRequest.get("/api/health"), new TestContext("health"));
     }
 
     @Test
     void answersOkWhenSettingsAreValid() throws Exception {
         try (GuardedApp app = new GuardedApp()) {
-            TestHttpRequest.Response response = call(app.runtime());
+            LocalHttpResponse response = call(app.runtime());
 
             assertThat(response.getStatusCode()).isEqualTo(200);
             assertThat(Json.MAPPER.readTree(response.bodyText()).get("status").asText()).isEqualTo("ok");
@@ -43,7 +44,7 @@ class HealthFunctionTest {
         }
         assertThat(invalid).isNotNull();
 
-        TestHttpRequest.Response response = call(GuardRuntime.misconfigured(invalid.problems()));
+        LocalHttpResponse response = call(GuardRuntime.misconfigured(invalid.problems()));
 
         JsonNode body = Json.MAPPER.readTree(response.bodyText());
         assertThat(response.getStatusCode()).isEqualTo(503);

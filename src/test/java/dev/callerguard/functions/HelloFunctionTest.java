@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.callerguard.testing.GuardedApp;
 import dev.callerguard.testing.TestContext;
+import dev.callerguard.local.LocalHttpResponse;
 import dev.callerguard.testing.TestHttpRequest;
 import dev.callerguard.testing.TestIds;
 import org.junit.jupiter.api.AfterEach;
@@ -25,13 +26,13 @@ class HelloFunctionTest {
         app.close();
     }
 
-    private TestHttpRequest.Response call(TestHttpRequest request) {
-        return (TestHttpRequest.Response) hello.run(request, new TestContext("hello"));
+    private LocalHttpResponse call(TestHttpRequest request) {
+        return (LocalHttpResponse) hello.run(request, new TestContext("hello"));
     }
 
     @Test
     void greetsNameFromQueryForAllowedCaller() {
-        TestHttpRequest.Response response = call(TestHttpRequest.get("/api/hello").query("name", "Ada")
+        LocalHttpResponse response = call(TestHttpRequest.get("/api/hello").query("name", "Ada")
                 .bearer(app.token().sign()));
 
         assertThat(response.getStatusCode()).isEqualTo(200);
@@ -40,14 +41,14 @@ class HelloFunctionTest {
 
     @Test
     void greetsCallerObjectIdWithoutName() {
-        TestHttpRequest.Response response = call(TestHttpRequest.get("/api/hello").bearer(app.token().sign()));
+        LocalHttpResponse response = call(TestHttpRequest.get("/api/hello").bearer(app.token().sign()));
 
         assertThat(response.bodyText()).isEqualTo("Hello, " + TestIds.ALLOWED_CALLER + "!");
     }
 
     @Test
     void greetsNameFromJsonBody() {
-        TestHttpRequest.Response response = call(TestHttpRequest.post("/api/hello", "{\"name\": \"Grace\"}")
+        LocalHttpResponse response = call(TestHttpRequest.post("/api/hello", "{\"name\": \"Grace\"}")
                 .bearer(app.token().sign()));
 
         assertThat(response.getStatusCode()).isEqualTo(200);
@@ -56,7 +57,7 @@ class HelloFunctionTest {
 
     @Test
     void refusesMalformedBodyWithClearMessage() {
-        TestHttpRequest.Response response = call(TestHttpRequest.post("/api/hello", "{\"name\": ")
+        LocalHttpResponse response = call(TestHttpRequest.post("/api/hello", "{\"name\": ")
                 .bearer(app.token().sign()));
 
         assertThat(response.getStatusCode()).isEqualTo(400);
@@ -65,7 +66,7 @@ class HelloFunctionTest {
 
     @Test
     void refusesBodyWhoseNameIsNotText() {
-        TestHttpRequest.Response response = call(TestHttpRequest.post("/api/hello", "{\"name\": 42}")
+        LocalHttpResponse response = call(TestHttpRequest.post("/api/hello", "{\"name\": 42}")
                 .bearer(app.token().sign()));
 
         assertThat(response.getStatusCode()).isEqualTo(400);
@@ -73,7 +74,7 @@ class HelloFunctionTest {
 
     @Test
     void refusesOverlongName() {
-        TestHttpRequest.Response response = call(TestHttpRequest.get("/api/hello")
+        LocalHttpResponse response = call(TestHttpRequest.get("/api/hello")
                 .query("name", "x".repeat(HelloFunction.MAX_NAME_LENGTH + 1)).bearer(app.token().sign()));
 
         assertThat(response.getStatusCode()).isEqualTo(400);
@@ -82,7 +83,7 @@ class HelloFunctionTest {
 
     @Test
     void checksCallerBeforeReadingBody() {
-        TestHttpRequest.Response response = call(TestHttpRequest.post("/api/hello", "{\"name\": "));
+        LocalHttpResponse response = call(TestHttpRequest.post("/api/hello", "{\"name\": "));
 
         assertThat(response.getStatusCode()).isEqualTo(401);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.callerguard.testing.GuardedApp;
 import dev.callerguard.testing.TestContext;
+import dev.callerguard.local.LocalHttpResponse;
 import dev.callerguard.testing.TestHttpRequest;
 import dev.callerguard.testing.TestIds;
 import org.junit.jupiter.api.AfterEach;
@@ -26,14 +27,14 @@ class ReportsFunctionTest {
         app.close();
     }
 
-    private TestHttpRequest.Response call(String token) {
-        return (TestHttpRequest.Response) reports.run(TestHttpRequest.get("/api/reports").bearer(token),
+    private LocalHttpResponse call(String token) {
+        return (LocalHttpResponse) reports.run(TestHttpRequest.get("/api/reports").bearer(token),
                 new TestContext("reports"));
     }
 
     @Test
     void servesReportsToAllowedCallerWithReportsRole() throws Exception {
-        TestHttpRequest.Response response = call(app.token().roles(ReportsFunction.REQUIRED_ROLE).sign());
+        LocalHttpResponse response = call(app.token().roles(ReportsFunction.REQUIRED_ROLE).sign());
 
         JsonNode body = Json.MAPPER.readTree(response.bodyText());
         assertThat(response.getStatusCode()).isEqualTo(200);
@@ -43,7 +44,7 @@ class ReportsFunctionTest {
 
     @Test
     void refusesAllowedCallerWithoutReportsRole() {
-        TestHttpRequest.Response response = call(app.token().roles("Function.Invoke").sign());
+        LocalHttpResponse response = call(app.token().roles("Function.Invoke").sign());
 
         assertThat(response.getStatusCode()).isEqualTo(403);
         assertThat(response.getHeader("WWW-Authenticate")).contains("error=\"insufficient_scope\"");
@@ -51,7 +52,7 @@ class ReportsFunctionTest {
 
     @Test
     void refusesCallerOutsideAllowlistEvenWithReportsRole() {
-        TestHttpRequest.Response response = call(app.token().claim("oid", TestIds.INTRUDER)
+        LocalHttpResponse response = call(app.token().claim("oid", TestIds.INTRUDER)
                 .roles(ReportsFunction.REQUIRED_ROLE).sign());
 
         assertThat(response.getStatusCode()).isEqualTo(403);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.callerguard.testing.GuardedApp;
 import dev.callerguard.testing.TestContext;
+import dev.callerguard.local.LocalHttpResponse;
 import dev.callerguard.testing.TestHttpRequest;
 import dev.callerguard.testing.TestIds;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class WhoAmIFunctionTest {
         try (GuardedApp app = new GuardedApp()) {
             String token = app.token().roles("Function.Invoke").sign();
 
-            TestHttpRequest.Response response = (TestHttpRequest.Response) new WhoAmIFunction(app.guard())
+            LocalHttpResponse response = (LocalHttpResponse) new WhoAmIFunction(app.guard())
                     .run(TestHttpRequest.get("/api/whoami").bearer(token), new TestContext("whoami"));
 
             JsonNode body = Json.MAPPER.readTree(response.bodyText());
@@ -35,7 +36,7 @@ class WhoAmIFunctionTest {
     @Test
     void refusesAnonymousCaller() throws Exception {
         try (GuardedApp app = new GuardedApp()) {
-            TestHttpRequest.Response response = (TestHttpRequest.Response) new WhoAmIFunction(app.guard())
+            LocalHttpResponse response = (LocalHttpResponse) new WhoAmIFunction(app.guard())
                     .run(TestHttpRequest.get("/api/whoami"), new TestContext("whoami"));
 
             assertThat(response.getStatusCode()).isEqualTo(401);

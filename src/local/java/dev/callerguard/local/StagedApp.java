@@ -1,0 +1,177 @@
+package dev.callerguard.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.HttpRequestMessage;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * A function app as {@code mvn package} stages it in {@code target/azure-functions/<app>/}: {@code host.json}, one
+ * {@code function.json} per function (route, methods, entry point, script file) and the jars. The app is loaded
+ * in its own class loader, as the Java worker does: only {@code com.microsoft.azure.functions} comes from the
+ * host.
+ */
+final class StagedApp {
+    /** One HTTP-triggered function. */
+    record HttpFunction(String name, String route, Set<String> methods, Method entryPoint) {
+    }
+
+    private final Path directory;
+    private final String routePrefix;
+    private final List<HttpFunction> functions;
+
+    private StagedApp(Path directory, String routePrefix, List<HttpFunction> functions) {
+        this.directory = directory;
+        this.routePrefix = routePrefix;
+        this.functions = List.copyOf(functions);
+    }
+
+    /** Finds the single staged app under {@code target/azure-functions}. */
+    static Path find(Path stagingRoot) throws IOException {
+        try (Stream<Path> apps = Files.list(stagingRoot)) {
+            List<Path> found = apps.filter(p -> Files.isRegularFile(p.resolve("host.json"))).toList();
+            if (found.size() != 1) {
+                throw new IOException("expected one staged app in " + stagingRoot + ", found " + found.size()
+                        + "; run mvn package first");
+            }
+            return found.get(0);
+        }
+    }
+
+    static StagedApp load(Path directory) throws IOException {
+        JsonNode host = HttpExchanges.MAPPER.readTree(directory.resolve("host.json").toFile());
+        JsonNode prefix = host.path("extensions").path("http").path("routePrefix");
+        String routePrefix = prefix.isTextual() ? prefix.textValue() : "api";
+
+        List<Path> functionJsons;
+        try (Stream<Path> entries = Files.list(directory)) {
+            functionJsons = entries.map(d -> d.resolve("function.json")).filter(Files::isRegularFile).sorted().toList();
+        }
+        ClassLoader loader = classLoader(directory);
+        List<HttpFunction> functions = new ArrayList<>();
+        for (Path functionJson : functionJsons) {
+            JsonNode config = HttpExchanges.MAPPER.readTree(functionJson.toFile());
+            String name = functionJson.getParent().getFileName().toString();
+            for (JsonNode binding : config.path("bindings")) {
+                if ("httpTrigger".equals(binding.path("type").asText())) {
+                    Set<String> methods = new TreeSet<>();
+                    binding.path("methods").forEach(m -> methods.add(m.asText().toUpperCase(Locale.ROOT)));
+                    String route = binding.path("route").isTextual() ? binding.path("route").textValue() : name;
+                    functions.add(new HttpFunction(name, route, methods,
+                            entryPoint(loader, config.path("entryPoint").asText())));
+                }
+            }
+        }
+        return new StagedApp(directory, routePrefix, functions);
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    List<HttpFunction> functions() {
+        return functions;
+    }
+
+    /** The function serving {@code path} (e.g. {@code /api/hello}), if any. */
+    Optional<HttpFunction> route(String path) {
+        String prefix = routePrefix.isEmpty() ? "/" : "/" + routePrefix + "/";
+        if (!path.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        String route = path.substring(prefix.length());
+        return functions.stream().filter(f -> f.route().equalsIgnoreCase(route)).findFirst();
+    }
+
+    String pathOf(HttpFunction function) {
+        return (routePrefix.isEmpty() ? "" : "/" + routePrefix) + "/" + function.route();
+    }
+
+    /** Runs the function once, on a new instance of its class, as the Java worker does. */
+    static HttpResponseMessage invoke(HttpFunction function, HttpRequestMessage<?> request, ExecutionContext context)
+            throws ReflectiveOperationException {
+        Method method = function.entryPoint();
+        Object instance = method.getDeclaringClass().getDeclaredConstructor().newInstance();
+        Object[] args = new Object[method.getParameterCount()];
+        Class<?>[] types = method.getParameterTypes();
+        for (int i = 0; i < types.length; i++) {
+            if (HttpRequestMessage.class.isAssignableFrom(types[i])) {
+                args[i] = request;
+            } else if (ExecutionContext.class.isAssignableFrom(types[i])) {
+                args[i] = context;
+            }
+        }
+        return (HttpResponseMessage) method.invoke(instance, args);
+    }
+
+    private static Method entryPoint(ClassLoader loader, String entryPoint) throws IOException {
+        int dot = entryPoint.lastIndexOf('.');
+        try {
+            Class<?> type = Class.forName(entryPoint.substring(0, dot), false, loader);
+            for (Method method : type.getMethods()) {
+                if (method.getName().equals(entryPoint.substring(dot + 1))) {
+                    return method;
+                }
+            }
+        } catch (ClassNotFoundException e) {
+            throw new IOException("entry point class not found: " + entryPoint, e);
+        }
+        throw new IOException("entry point method not found: " + entryPoint);
+    }
+
+    private static ClassLoader classLoader(Path directory) throws IOException {
+        List<URL> urls = new ArrayList<>();
+        try (Stream<Path> jars = Stream.concat(Files.list(directory), listOrEmpty(directory.resolve("lib")))) {
+            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+                urls.add(toUrl(jar));
+            }
+        }
+        return new WorkerClassLoader(urls.toArray(URL[]::new), StagedApp.class.getClassLoader());
+    }
+
+    private static Stream<Path> listOrEmpty(Path dir) throws IOException {
+        return Files.isDirectory(dir) ? Files.list(dir) : Stream.empty();
+    }
+
+    private static URL toUrl(Path path) {
+        try {
+            return path.toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Loads the app's own jars first; only the Functions Java library is shared with the host, as in the worker. */
+    private static final class WorkerClassLoader extends URLClassLoader {
+        private static final String SHARED_PACKAGE = "com.microsoft.azure.functions.";
+        private final ClassLoader host;
+
+        WorkerClassLoader(URL[] urls, ClassLoader host) {
+            super("callerguard-staged-app", urls, ClassLoader.getPlatformClassLoader());
+            this.host = host;
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (name.startsWith(SHARED_PACKAGE)) {
+                return host.loadClass(name);
+            }
+            return super.loadClass(name, resolve);
+        }
+    }
+}
