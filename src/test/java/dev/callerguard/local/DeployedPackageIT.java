@@ -1,0 +1,58 @@
+package dev.callerguard.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** What {@code mvn package} stages for deployment: the functions, and nothing of the local run or the tests. */
+class DeployedPackageIT {
+    private static final Path APP = Path.of("target", "azure-functions", "callerguard");
+
+    @Test
+    void stagesOneFunctionJsonPerFunction() throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        for (String function : List.of("health", "whoami", "hello", "reports", "relay")) {
+            JsonNode config = mapper.readTree(APP.resolve(function).resolve("function.json").toFile());
+            JsonNode trigger = config.get("bindings").get(0);
+            assertThat(trigger.get("type").asText()).isEqualTo("httpTrigger");
+            assertThat(trigger.get("route").asText()).isEqualTo(function);
+            assertThat(trigger.get("authLevel").asText()).isEqualTo("ANONYMOUS");
+            assertThat(config.get("entryPoint").asText()).startsWith("dev.callerguard.functions.");
+        }
+    }
+
+    @Test
+    void containsNoEmulatorHostOrTestCode() throws IOException {
+        List<String> entries = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(APP)) {
+            for (Path jar : files.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                try (JarFile file = new JarFile(jar.toFile())) {
+                    file.stream().forEach(entry -> entries.add(jar.getFileName() + "!" + entry.getName()));
+                }
+            }
+        }
+        assertThat(entries).anyMatch(e -> e.endsWith("dev/callerguard/functions/HelloFunction.class"));
+        assertThat(entries).noneMatch(e -> e.contains("dev/callerguard/local/"))
+                .noneMatch(e -> e.contains("dev/callerguard/testing/"))
+                .noneMatch(e -> e.endsWith("Test.class") || e.endsWith("IT.class"))
+                .noneMatch(e -> e.startsWith("junit") || e.startsWith("assertj"));
+    }
+
+    @Test
+    void leavesTheFunctionsLibraryToTheWorker() throws IOException {
+        try (Stream<Path> lib = Files.list(APP.resolve("lib"))) {
+            assertThat(lib.map(p -> p.getFileName().toString()))
+                    .noneMatch(name -> name.startsWith("azure-functions-java-library"))
+                    .anyMatch(name -> name.startsWith("msal4j"));
+        }
+    }
+}
