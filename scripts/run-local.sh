@@ -7,5 +7,4 @@ set -euo pipefail
 . "$(dirname "$0")/lib/local-java.sh"
 ensure_built
 cd "$root"
-exec java -Djava.util.logging.SimpleFormatter.format='%1$tT %4$-7s %3$s: %5$s%6$s%n' \
-  -cp "$(local_classpath)" dev.callerguard.local.LocalRun "$@"
+exec java -cp "$(local_classpath)" dev.callerguard.local.LocalRun "$@"

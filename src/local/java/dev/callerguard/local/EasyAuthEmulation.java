@@ -1,5 +1,6 @@
 package dev.callerguard.local;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.callerguard.auth.CallerCheck;
 import dev.callerguard.auth.Decision;
 import dev.callerguard.auth.GuardSettings;
@@ -109,7 +110,7 @@ final class EasyAuthEmulation {
         try {
             return Base64.getEncoder().encodeToString(HttpExchanges.MAPPER.writeValueAsString(principal)
                     .getBytes(StandardCharsets.UTF_8));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -65,7 +66,7 @@ public final class FunctionsHost implements AutoCloseable {
                 + (host.easyAuth != null ? " with Easy Auth emulation on" : ""));
     }
 
-    static FunctionsHost start(Path appDir, int port, java.util.function.Function<String, String> settings)
+    static FunctionsHost start(Path appDir, int port, Function<String, String> settings)
             throws IOException {
         StagedApp app = StagedApp.load(appDir);
         EasyAuthEmulation easyAuth = "true".equalsIgnoreCase(settings.apply("WEBSITE_AUTH_ENABLED"))

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The functions host in its own JVM, so that the app's settings are its environment as on Azure. Started with
@@ -38,7 +39,7 @@ public final class HostProcess implements AutoCloseable {
         Files.delete(portFile);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Djava.util.logging.SimpleFormatter.format=%1$tT %4$-7s %3$s: %5$s%6$s%n");
+        command.add("-D" + LocalLogging.FORMAT_PROPERTY + "=" + LocalLogging.FORMAT);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(FunctionsHost.class.getName());
@@ -82,7 +83,7 @@ public final class HostProcess implements AutoCloseable {
     public void close() {
         process.destroy();
         try {
-            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package dev.callerguard.local;
 
 import dev.callerguard.auth.GuardSettings;
+import dev.callerguard.auth.InvalidSettingsException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -40,7 +41,20 @@ public final class LocalRun {
         int hostPort = Integer.parseInt(options.getOrDefault("host-port", String.valueOf(FunctionsHost.DEFAULT_PORT)));
         Map<String, String> appSettings = appSettings(settings, emulator, identityHeader, hostPort,
                 options.containsKey("easy-auth"));
-        HostProcess host = HostProcess.start(appDir, hostPort, appSettings, null);
+        try {
+            GuardSettings.load(appSettings);
+        } catch (InvalidSettingsException e) {
+            emulator.close();
+            System.err.println(e.getMessage());
+            System.exit(1);
+        }
+        HostProcess host;
+        try {
+            host = HostProcess.start(appDir, hostPort, appSettings, null);
+        } catch (IOException | RuntimeException e) {
+            emulator.close();
+            throw e;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             host.close();
             emulator.close();

@@ -6,6 +6,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,6 +71,6 @@ final class SigningKeyRing {
         byte[] bytes = value.toByteArray();
         int skip = bytes.length > 1 && bytes[0] == 0 ? 1 : 0;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                java.util.Arrays.copyOfRange(bytes, skip, bytes.length));
+                Arrays.copyOfRange(bytes, skip, bytes.length));
     }
 }

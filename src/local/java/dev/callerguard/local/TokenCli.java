@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +49,7 @@ public final class TokenCli {
         LocalIdentity identity = LocalIdentities.byName(name)
                 .orElseThrow(() -> new IllegalArgumentException("unknown identity '" + name + "'; known: "
                         + LocalIdentities.ALL.stream().map(LocalIdentity::name).toList()));
-        Map<String, String> options = LocalRun.options(java.util.Arrays.copyOfRange(args, 1, args.length));
+        Map<String, String> options = LocalRun.options(Arrays.copyOfRange(args, 1, args.length));
         if (System.getenv("IDENTITY_ENDPOINT") == null || System.getenv("IDENTITY_HEADER") == null) {
             throw new IllegalArgumentException("IDENTITY_ENDPOINT and IDENTITY_HEADER are not set; start "
                     + "scripts/run-local.sh first");

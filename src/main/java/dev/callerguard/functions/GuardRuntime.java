@@ -10,6 +10,7 @@ import dev.callerguard.auth.SigningKeys;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -45,7 +46,7 @@ public final class GuardRuntime {
     }
 
     /** Reads the settings through {@code lookup}; the keys come from the settings' key endpoint over HTTP. */
-    public static GuardRuntime load(java.util.function.Function<String, String> lookup, Clock clock) {
+    public static GuardRuntime load(Function<String, String> lookup, Clock clock) {
         try {
             GuardSettings settings = GuardSettings.load(lookup);
             KeySetCache keys = new KeySetCache(new JwksKeySetSource(settings.keysUrl()), clock,
