@@ -45,7 +45,8 @@ final class EntraTokens {
         claims.put("idtyp", "app");
         claims.put("oid", identity.objectId());
         claims.put("rh", "0.local");
-        if (!identity.roles().isEmpty() && resource.contains(LocalIdentities.API_CLIENT_ID)) {
+        boolean forTheApi = resource.equals(LocalIdentities.API_APP_ID_URI) || resource.equals(LocalIdentities.API_CLIENT_ID);
+        if (!identity.roles().isEmpty() && forTheApi) {
             claims.put("roles", identity.roles());
         }
         claims.put("sub", identity.objectId());

@@ -136,9 +136,16 @@ public final class FunctionsHost implements AutoCloseable {
             }
             headers = authenticated.get();
         }
+        Map<String, String> query;
+        try {
+            query = HttpExchanges.query(uri.getRawQuery());
+        } catch (IllegalArgumentException e) {
+            HttpExchanges.send(exchange, 400, null, null);
+            return 400;
+        }
         byte[] raw = exchange.getRequestBody().readAllBytes();
         LocalHttpRequest request = new LocalHttpRequest(HttpMethod.value(method),
-                URI.create("http://localhost:" + port() + uri), headers, HttpExchanges.query(uri.getRawQuery()),
+                URI.create("http://localhost:" + port() + uri), headers, query,
                 raw.length == 0 ? null : new String(raw, StandardCharsets.UTF_8));
         HttpResponseMessage response;
         try {

@@ -34,7 +34,11 @@ final class HttpExchanges {
         send(exchange, status, "application/json", MAPPER.writeValueAsBytes(body));
     }
 
-    /** Query parameters, URL-decoded; a repeated name keeps its first value. */
+    /**
+     * Query parameters, URL-decoded; a repeated name keeps its first value.
+     *
+     * @throws IllegalArgumentException when the query is not valid percent-encoding
+     */
     static Map<String, String> query(String rawQuery) {
         Map<String, String> query = new LinkedHashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) {

@@ -132,7 +132,13 @@ public final class IdentityEmulator implements AutoCloseable {
                     "The X-IDENTITY-HEADER header is missing or does not match IDENTITY_HEADER."));
             return;
         }
-        Map<String, String> query = HttpExchanges.query(exchange.getRequestURI().getRawQuery());
+        Map<String, String> query;
+        try {
+            query = HttpExchanges.query(exchange.getRequestURI().getRawQuery());
+        } catch (IllegalArgumentException e) {
+            HttpExchanges.json(exchange, 400, error("invalid_request", "The query is not valid percent-encoding."));
+            return;
+        }
         String resource = query.get("resource");
         if (resource == null || resource.isBlank()) {
             HttpExchanges.json(exchange, 400, error("invalid_request", "The resource parameter is required."));

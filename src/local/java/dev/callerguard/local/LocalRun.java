@@ -10,7 +10,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code scripts/run-local.sh}: starts the identity emulator and the functions host for the staged app with the
@@ -69,7 +71,7 @@ public final class LocalRun {
                                            String identityHeader, int hostPort, boolean easyAuth) {
         Map<String, String> app = new LinkedHashMap<>(settings);
         String authority = app.get(GuardSettings.AUTHORITY);
-        if (authority == null || URI.create(authority).getHost().equals("localhost")) {
+        if (authority == null || authority.isBlank() || isThisMachine(authority)) {
             app.put(GuardSettings.AUTHORITY, emulator.authority());
         }
         app.put("IDENTITY_ENDPOINT", emulator.identityEndpoint());
@@ -79,6 +81,12 @@ public final class LocalRun {
             app.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
         }
         return app;
+    }
+
+    /** Whether the authority names this machine (localhost or a loopback address), in any case. */
+    private static boolean isThisMachine(String authority) {
+        String host = URI.create(authority.strip()).getHost();
+        return host != null && Set.of("localhost", "127.0.0.1", "[::1]").contains(host.toLowerCase(Locale.ROOT));
     }
 
     private static void writeSession(IdentityEmulator emulator, String identityHeader, HostProcess host)

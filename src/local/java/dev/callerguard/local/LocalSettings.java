@@ -15,7 +15,11 @@ final class LocalSettings {
     static Map<String, String> read(Path file, Map<String, String> environment) throws IOException {
         JsonNode values = HttpExchanges.MAPPER.readTree(file.toFile()).path("Values");
         Map<String, String> settings = new LinkedHashMap<>();
-        values.fields().forEachRemaining(field -> settings.put(field.getKey(), field.getValue().asText()));
+        values.fields().forEachRemaining(field -> {
+            if (!field.getValue().isNull()) {
+                settings.put(field.getKey(), field.getValue().asText());
+            }
+        });
         settings.replaceAll((name, value) -> environment.getOrDefault(name, value));
         return settings;
     }
