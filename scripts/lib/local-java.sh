@@ -32,8 +32,9 @@ ensure_built() {
 # For the scripts that talk to a running local run: they never rebuild under it.
 ensure_compiled() {
   command -v java >/dev/null || die "java is not on the PATH (Java 17 is needed)"
-  [ -s "$classpath_file" ] && [ -d "$root/target/test-classes/dev/callerguard/local" ] \
-    || die "CallerGuard is not built yet; start scripts/run-local.sh first (in another shell)"
+  if [ ! -s "$classpath_file" ] || [ ! -d "$root/target/test-classes/dev/callerguard/local" ]; then
+    die "CallerGuard is not built yet; start scripts/run-local.sh first (in another shell)"
+  fi
 }
 
 local_classpath() {
