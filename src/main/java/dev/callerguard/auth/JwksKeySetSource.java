@@ -4,12 +4,14 @@ import com.auth0.jwk.InvalidPublicKeyException;
 import com.auth0.jwk.Jwk;
 import com.auth0.jwk.JwkException;
 import com.auth0.jwk.UrlJwkProvider;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.security.PublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -54,6 +56,24 @@ public final class JwksKeySetSource implements KeySetSource {
         Map<String, RSAPublicKey> keys = usableKeys(jwks);
         if (keys.isEmpty()) {
             throw new KeySetFetchException("the key set at " + url + " holds no usable RS256 key", null);
+        }
+        return keys;
+    }
+
+    /**
+     * The usable keys of a key set document already at hand (a saved copy of a tenant's keys), read as the
+     * endpoint's answer would be.
+     */
+    public static Map<String, RSAPublicKey> fromDocument(byte[] document) throws KeySetFetchException {
+        List<Jwk> jwks = new ArrayList<>();
+        try {
+            KeySetHttpClient.readableEntries(document).get("keys").forEach(entry -> jwks.add(KeySetHttpClient.jwk(entry)));
+        } catch (IOException e) {
+            throw new KeySetFetchException("not a JWKS document", e);
+        }
+        Map<String, RSAPublicKey> keys = usableKeys(jwks);
+        if (keys.isEmpty()) {
+            throw new KeySetFetchException("the key set holds no usable RS256 key", null);
         }
         return keys;
     }

@@ -62,7 +62,7 @@ final class KeySetHttpClient implements JwksHttpClient {
     }
 
     /** The document with only the entries jwks-rsa can read. */
-    private static ObjectNode readableEntries(byte[] body) throws IOException {
+    static ObjectNode readableEntries(byte[] body) throws IOException {
         JsonNode document = StrictJson.MAPPER.readTree(body);
         JsonNode keys = document == null ? null : document.get("keys");
         if (keys == null || !keys.isArray()) {
@@ -81,10 +81,15 @@ final class KeySetHttpClient implements JwksHttpClient {
 
     private static boolean readable(JsonNode entry) {
         try {
-            Jwk.fromValues(StrictJson.MAPPER.convertValue(entry, MAP));
+            jwk(entry);
             return true;
         } catch (IllegalArgumentException | ClassCastException e) {
             return false;
         }
+    }
+
+    /** jwks-rsa's model of one key set entry. */
+    static Jwk jwk(JsonNode entry) {
+        return Jwk.fromValues(StrictJson.MAPPER.convertValue(entry, MAP));
     }
 }
