@@ -1,0 +1,430 @@
+#!/usr/bin/env bash
+# Deploys CallerGuard to Azure with the az CLI, so that only API Management's managed identity can call it:
+# resource group, storage, Linux function app (Functions v4, Java 17, consumption plan, system identity), the
+# Entra app registration of its API (api://<client-id>, app roles, v2 tokens) and its service principal
+# (assignment required), API Management with a system identity, Easy Auth (authsettingsV2) allowing only that
+# identity, the app role Function.Invoke assigned to it, the CallerGuard app settings, the code (Maven plugin),
+# and an APIM API whose policy calls the function with the managed identity's token.
+#
+# Idempotent: each resource is looked up first and created only when missing; reruns reuse what exists.
+#
+#   scripts/azure/deploy.sh [--dry-run] [--config FILE]
+#     --dry-run      print every command with its values (placeholders such as <function-client-id> for what
+#                    only Azure can answer), run none, exit 0
+#     --config FILE  settings file (default scripts/azure/config.env; see config.env.example)
+#
+# Needs: az CLI (logged in: az login), Maven and Java 17 for the code deployment; no jq.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$(dirname "$0")/common.sh"
+
+readonly named_value_id="callerguard-app-id-uri"
+readonly policy_file="$azure_dir/apim-policy.xml"
+# Every function and method, as APIM operations: operation id, method, URL template.
+readonly operations=(
+  "health-get GET /health"
+  "whoami-get GET /whoami"
+  "hello-get GET /hello"
+  "hello-post POST /hello"
+  "reports-get GET /reports"
+  "relay-get GET /relay"
+)
+
+# Assigned by `run --into` (which shellcheck cannot follow).
+group_exists="" has_uri="" other_roles="" invoke_role_id="" reports_role_id="" app_object_id=""
+assignment_required="" apim_gateway=""
+
+parse_common_options "$@"
+load_config
+require_tools az mvn
+[[ -f $policy_file ]] || die "missing $policy_file"
+grep -q "{{$named_value_id}}" "$policy_file" || die "$policy_file must use the named value {{$named_value_id}}"
+if $dry_run; then
+  say "Dry run: the commands of a deployment from scratch, with <placeholders> for what only Azure returns."
+  say "Nothing is run."
+fi
+
+new_guid() {
+  local guid
+  if command -v uuidgen >/dev/null 2>&1; then
+    guid=$(uuidgen)
+  elif [[ -r /proc/sys/kernel/random/uuid ]]; then
+    guid=$(cat /proc/sys/kernel/random/uuid)
+  else
+    die "cannot make a GUID: install uuidgen"
+  fi
+  printf '%s' "$guid" | tr '[:upper:]' '[:lower:]'
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+step "1/12 Azure account: tenant and subscription"
+if [[ -n $AZURE_SUBSCRIPTION ]]; then
+  run -- az account set --subscription "$AZURE_SUBSCRIPTION"
+fi
+run --into tenant_id --placeholder "<tenant-id>" -- az account show --query tenantId -o tsv
+run --into subscription_id --placeholder "${AZURE_SUBSCRIPTION:-<subscription-id>}" -- \
+  az account show --query id -o tsv
+[[ -n $tenant_id && -n $subscription_id ]] || die "az account show returned no tenant or subscription: run az login"
+say "tenant $tenant_id, subscription $subscription_id"
+
+# ---------------------------------------------------------------------------------------------------------------
+step "2/12 Resource group $RESOURCE_GROUP"
+run --into group_exists --placeholder false -- az group exists --name "$RESOURCE_GROUP" -o tsv
+if [[ $group_exists == true ]]; then
+  say "reusing resource group $RESOURCE_GROUP"
+else
+  say "creating resource group $RESOURCE_GROUP in $LOCATION"
+  run -- az group create --name "$RESOURCE_GROUP" --location "$LOCATION" --output none
+fi
+
+# ---------------------------------------------------------------------------------------------------------------
+step "3/12 Storage account $STORAGE_ACCOUNT"
+run --missing-ok --into storage_id -- \
+  az storage account show --name "$STORAGE_ACCOUNT" --resource-group "$RESOURCE_GROUP" --query id -o tsv
+if [[ -n $storage_id ]]; then
+  say "reusing storage account $STORAGE_ACCOUNT"
+else
+  say "creating storage account $STORAGE_ACCOUNT (StorageV2, TLS 1.2, no public blob access)"
+  run -- az storage account create --name "$STORAGE_ACCOUNT" --resource-group "$RESOURCE_GROUP" \
+    --location "$LOCATION" --sku Standard_LRS --kind StorageV2 --min-tls-version TLS1_2 \
+    --allow-blob-public-access false --https-only true --output none
+fi
+
+# ---------------------------------------------------------------------------------------------------------------
+step "4/12 Function app $FUNCTION_APP_NAME"
+run --missing-ok --into function_app_id -- \
+  az functionapp show --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" --query id -o tsv
+if [[ -n $function_app_id ]]; then
+  say "reusing function app $FUNCTION_APP_NAME"
+else
+  say "creating function app $FUNCTION_APP_NAME (Linux, consumption plan, Functions v4, Java 17, system identity)"
+  run -- az functionapp create --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" \
+    --storage-account "$STORAGE_ACCOUNT" --consumption-plan-location "$LOCATION" --os-type Linux \
+    --runtime java --runtime-version 17 --functions-version 4 --assign-identity '[system]' --output none
+fi
+run --into function_principal_id --placeholder "<function-app-identity-object-id>" -- \
+  az functionapp identity show --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" \
+  --query principalId -o tsv
+if [[ -n $function_principal_id ]]; then
+  say "the function app's system-assigned identity: $function_principal_id"
+else
+  say "assigning a system-assigned identity to $FUNCTION_APP_NAME"
+  run --into function_principal_id -- az functionapp identity assign --name "$FUNCTION_APP_NAME" \
+    --resource-group "$RESOURCE_GROUP" --query principalId -o tsv
+fi
+run --into function_host --placeholder "$FUNCTION_APP_NAME.azurewebsites.net" -- \
+  az functionapp show --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" --query defaultHostName -o tsv
+[[ -n $function_host ]] || die "the function app $FUNCTION_APP_NAME has no default host name"
+
+# ---------------------------------------------------------------------------------------------------------------
+step "5/12 App registration '$APP_REGISTRATION_NAME'"
+run --into client_ids -- az ad app list --filter "displayName eq '$app_name_odata'" --query "[].appId" -o tsv
+if [[ $client_ids == *[[:space:]]* ]]; then
+  die "more than one app registration is named '$APP_REGISTRATION_NAME' ($(echo "$client_ids" | tr '\n' ' ')):" \
+    "rename or delete the extra ones, or choose another APP_REGISTRATION_NAME"
+fi
+if [[ -n $client_ids ]]; then
+  client_id=$client_ids
+  say "reusing app registration '$APP_REGISTRATION_NAME' (client id $client_id)"
+else
+  say "creating app registration '$APP_REGISTRATION_NAME' (single tenant)"
+  run --into client_id --placeholder "<function-client-id>" -- az ad app create \
+    --display-name "$APP_REGISTRATION_NAME" --sign-in-audience AzureADMyOrg --query appId -o tsv
+fi
+[[ -n $client_id ]] || die "no client id for the app registration '$APP_REGISTRATION_NAME'"
+app_id_uri="api://$client_id"
+run --into app_object_id --placeholder "<function-app-registration-object-id>" --retries 4 -- \
+  az ad app show --id "$client_id" --query id -o tsv
+
+run --into has_uri --placeholder false -- \
+  az ad app show --id "$client_id" --query "contains(identifierUris, '$app_id_uri')" -o tsv
+if [[ $has_uri == true ]]; then
+  say "reusing App ID URI $app_id_uri"
+else
+  say "setting App ID URI $app_id_uri"
+  run -- az ad app update --id "$client_id" --identifier-uris "$app_id_uri"
+fi
+
+# Role ids are kept across runs: an assignment refers to the id, and Graph refuses to drop an enabled role.
+run --into invoke_role_id --placeholder "" -- \
+  az ad app show --id "$client_id" --query "appRoles[?value=='Function.Invoke'].id | [0]" -o tsv
+run --into reports_role_id --placeholder "" -- \
+  az ad app show --id "$client_id" --query "appRoles[?value=='Reports.Read'].id | [0]" -o tsv
+run --into other_roles --placeholder "[]" -- az ad app show --id "$client_id" \
+  --query "appRoles[?value!='Function.Invoke' && value!='Reports.Read']" -o json
+for role in Function.Invoke Reports.Read; do
+  role_var=invoke_role_id
+  [[ $role == Reports.Read ]] && role_var=reports_role_id
+  if [[ -n ${!role_var} ]]; then
+    say "reusing app role $role (id ${!role_var})"
+  elif $dry_run; then
+    printf -v "$role_var" '%s' "<new-$role-role-id>"
+  else
+    printf -v "$role_var" '%s' "$(new_guid)"
+    say "creating app role $role (id ${!role_var})"
+  fi
+done
+# Other roles someone added by hand are sent back unchanged: PATCH replaces the whole appRoles collection.
+other_roles_inner=${other_roles#*[}
+other_roles_inner=${other_roles_inner%]*}
+if [[ $other_roles_inner =~ [^[:space:]] ]]; then
+  other_roles_inner=",$other_roles_inner"
+else
+  other_roles_inner=""
+fi
+write_body app-registration.json <<EOF
+{
+  "api": {
+    "requestedAccessTokenVersion": 2
+  },
+  "appRoles": [
+    {
+      "allowedMemberTypes": ["Application"],
+      "description": "Call the CallerGuard functions.",
+      "displayName": "Function.Invoke",
+      "id": "$invoke_role_id",
+      "isEnabled": true,
+      "value": "Function.Invoke"
+    },
+    {
+      "allowedMemberTypes": ["Application"],
+      "description": "Read reports through the CallerGuard reports function.",
+      "displayName": "Reports.Read",
+      "id": "$reports_role_id",
+      "isEnabled": true,
+      "value": "Reports.Read"
+    }$other_roles_inner
+  ]
+}
+EOF
+say "applying app roles Function.Invoke, Reports.Read and requestedAccessTokenVersion 2"
+run -- az rest --method PATCH --uri "https://graph.microsoft.com/v1.0/applications/$app_object_id" \
+  --headers "Content-Type=application/json" --body "@$work_dir/app-registration.json" --output none
+
+# ---------------------------------------------------------------------------------------------------------------
+step "6/12 Service principal of '$APP_REGISTRATION_NAME'"
+run --into function_sp_id -- az ad sp list --filter "appId eq '$client_id'" --query "[0].id" -o tsv
+if [[ -n $function_sp_id ]]; then
+  say "reusing service principal $function_sp_id"
+else
+  say "creating the service principal of $client_id"
+  run --into function_sp_id --placeholder "<function-sp-object-id>" --retries 4 -- \
+    az ad sp create --id "$client_id" --query id -o tsv
+fi
+[[ -n $function_sp_id ]] || die "no service principal for $client_id"
+run --into assignment_required --placeholder false -- \
+  az ad sp show --id "$function_sp_id" --query appRoleAssignmentRequired -o tsv
+if [[ $assignment_required == true ]]; then
+  say "reusing appRoleAssignmentRequired=true"
+else
+  say "setting appRoleAssignmentRequired=true (Entra issues tokens only to assigned callers)"
+  write_body service-principal.json <<EOF
+{
+  "appRoleAssignmentRequired": true
+}
+EOF
+  run --retries 4 -- az rest --method PATCH --uri "https://graph.microsoft.com/v1.0/servicePrincipals/$function_sp_id" \
+    --headers "Content-Type=application/json" --body "@$work_dir/service-principal.json" --output none
+fi
+
+# ---------------------------------------------------------------------------------------------------------------
+step "7/12 API Management $apim_name"
+run --missing-ok --into apim_id -- \
+  az apim show --name "$apim_name" --resource-group "$apim_resource_group" --query id -o tsv
+if [[ -n $apim_id ]]; then
+  say "reusing API Management $apim_name in $apim_resource_group"
+elif $apim_existing && ! $dry_run; then
+  die "API Management $apim_name (APIM_EXISTING_NAME) was not found in resource group $apim_resource_group"
+elif $apim_existing; then
+  say "(the existing API Management $apim_name is reused, never created)"
+else
+  [[ $APIM_SKU == Developer ]] && say "note: a Developer instance takes 30-45 minutes to create"
+  say "creating API Management $apim_name ($APIM_SKU, system-assigned identity)"
+  run -- az apim create --name "$apim_name" --resource-group "$apim_resource_group" --location "$LOCATION" \
+    --publisher-email "$APIM_PUBLISHER_EMAIL" --publisher-name "$APIM_PUBLISHER_NAME" --sku-name "$APIM_SKU" \
+    --enable-managed-identity true --output none
+fi
+run --into apim_principal_id --placeholder "<apim-identity-object-id>" -- \
+  az apim show --name "$apim_name" --resource-group "$apim_resource_group" --query identity.principalId -o tsv
+if [[ -n $apim_principal_id ]]; then
+  say "API Management's system-assigned identity: $apim_principal_id"
+else
+  say "enabling the system-assigned identity of $apim_name"
+  run -- az apim update --name "$apim_name" --resource-group "$apim_resource_group" \
+    --enable-managed-identity true --output none
+  run --into apim_principal_id -- \
+    az apim show --name "$apim_name" --resource-group "$apim_resource_group" --query identity.principalId -o tsv
+fi
+[[ -n $apim_principal_id ]] || die "API Management $apim_name has no system-assigned identity"
+run --into apim_client_id --placeholder "<apim-identity-client-id>" --retries 6 -- \
+  az ad sp show --id "$apim_principal_id" --query appId -o tsv
+[[ -n $apim_client_id ]] || die "no client id for API Management's identity $apim_principal_id"
+run --into apim_gateway --placeholder "https://$apim_name.azure-api.net" -- \
+  az apim show --name "$apim_name" --resource-group "$apim_resource_group" --query gatewayUrl -o tsv
+say "API Management identity: object id $apim_principal_id, client id $apim_client_id"
+
+# ---------------------------------------------------------------------------------------------------------------
+step "8/12 Easy Auth (App Service Authentication v2) on $FUNCTION_APP_NAME"
+say "applying authsettingsV2: 401 without a token, only API Management's identity, /api/health open"
+write_body authsettings.json <<EOF
+{
+  "properties": {
+    "platform": {
+      "enabled": true,
+      "runtimeVersion": "~1"
+    },
+    "globalValidation": {
+      "requireAuthentication": true,
+      "unauthenticatedClientAction": "Return401",
+      "excludedPaths": ["/api/health"]
+    },
+    "identityProviders": {
+      "azureActiveDirectory": {
+        "enabled": true,
+        "registration": {
+          "clientId": "$client_id",
+          "openIdIssuer": "https://login.microsoftonline.com/$tenant_id/v2.0"
+        },
+        "validation": {
+          "allowedAudiences": ["$app_id_uri", "$client_id"],
+          "defaultAuthorizationPolicy": {
+            "allowedPrincipals": {
+              "identities": ["$apim_principal_id"]
+            },
+            "allowedApplications": ["$apim_client_id"]
+          }
+        },
+        "isAutoProvisioned": false
+      }
+    },
+    "login": {
+      "tokenStore": {
+        "enabled": false
+      }
+    },
+    "httpSettings": {
+      "requireHttps": true,
+      "routes": {
+        "apiPrefix": "/.auth"
+      },
+      "forwardProxy": {
+        "convention": "NoProxy"
+      }
+    }
+  }
+}
+EOF
+run -- az rest --method PUT \
+  --uri "https://management.azure.com/subscriptions/$subscription_id/resourceGroups/$RESOURCE_GROUP/providers/Microsoft.Web/sites/$FUNCTION_APP_NAME/config/authsettingsV2?api-version=2022-03-01" \
+  --headers "Content-Type=application/json" --body "@$work_dir/authsettings.json" --output none
+
+# ---------------------------------------------------------------------------------------------------------------
+step "9/12 App role Function.Invoke for API Management's identity"
+assigned_to_uri="https://graph.microsoft.com/v1.0/servicePrincipals/$function_sp_id/appRoleAssignedTo"
+run --into assignment_id -- az rest --method GET --uri "$assigned_to_uri" \
+  --query "value[?principalId=='$apim_principal_id' && appRoleId=='$invoke_role_id'].id | [0]" -o tsv
+if [[ -n $assignment_id ]]; then
+  say "reusing the assignment of Function.Invoke to $apim_principal_id"
+else
+  say "assigning Function.Invoke to API Management's identity $apim_principal_id"
+  write_body app-role-assignment.json <<EOF
+{
+  "principalId": "$apim_principal_id",
+  "resourceId": "$function_sp_id",
+  "appRoleId": "$invoke_role_id"
+}
+EOF
+  run --retries 6 -- az rest --method POST --uri "$assigned_to_uri" \
+    --headers "Content-Type=application/json" --body "@$work_dir/app-role-assignment.json" --output none
+fi
+
+# ---------------------------------------------------------------------------------------------------------------
+step "10/12 CallerGuard app settings"
+say "allowing exactly API Management's identity; Easy Auth required"
+run -- az functionapp config appsettings set --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" \
+  --settings "CALLERGUARD_TENANT_ID=$tenant_id" "CALLERGUARD_AUDIENCES=$app_id_uri,$client_id" \
+  "CALLERGUARD_ALLOWED_CALLERS=$apim_principal_id" "CALLERGUARD_REQUIRED_ROLES=Function.Invoke" \
+  "CALLERGUARD_EASY_AUTH=required" --output none
+
+# ---------------------------------------------------------------------------------------------------------------
+step "11/12 Build and deploy the code"
+run --in "$repo_root" -- mvn -B package azure-functions:deploy "-DfunctionAppName=$FUNCTION_APP_NAME" \
+  "-DfunctionResourceGroup=$RESOURCE_GROUP" "-DfunctionRegion=$LOCATION"
+
+# ---------------------------------------------------------------------------------------------------------------
+step "12/12 API Management API '$APIM_API_ID', named value and policy"
+run --missing-ok --into named_value -- az apim nv show --service-name "$apim_name" \
+  --resource-group "$apim_resource_group" --named-value-id "$named_value_id" --query value -o tsv
+if [[ $named_value == "$app_id_uri" ]]; then
+  say "reusing named value $named_value_id = $app_id_uri"
+elif [[ -n $named_value ]]; then
+  say "updating named value $named_value_id from $named_value to $app_id_uri"
+  run -- az apim nv update --service-name "$apim_name" --resource-group "$apim_resource_group" \
+    --named-value-id "$named_value_id" --value "$app_id_uri" --output none
+else
+  say "creating named value $named_value_id = $app_id_uri"
+  run -- az apim nv create --service-name "$apim_name" --resource-group "$apim_resource_group" \
+    --named-value-id "$named_value_id" --display-name "$named_value_id" --value "$app_id_uri" --secret false \
+    --output none
+fi
+
+service_url="https://$function_host/api"
+run --missing-ok --into api_id -- az apim api show --service-name "$apim_name" \
+  --resource-group "$apim_resource_group" --api-id "$APIM_API_ID" --query id -o tsv
+if [[ -n $api_id ]]; then
+  say "reusing API $APIM_API_ID"
+else
+  say "creating API $APIM_API_ID at /$APIM_API_PATH for $service_url"
+  run -- az apim api create --service-name "$apim_name" --resource-group "$apim_resource_group" \
+    --api-id "$APIM_API_ID" --path "$APIM_API_PATH" --display-name "CallerGuard" --service-url "$service_url" \
+    --protocols https --subscription-required true --output none
+fi
+
+for operation in "${operations[@]}"; do
+  read -r operation_id method url_template <<<"$operation"
+  run --missing-ok --into found_operation -- az apim api operation show --service-name "$apim_name" \
+    --resource-group "$apim_resource_group" --api-id "$APIM_API_ID" --operation-id "$operation_id" --query id -o tsv
+  if [[ -n $found_operation ]]; then
+    say "reusing operation $operation_id ($method $url_template)"
+  else
+    say "creating operation $operation_id ($method $url_template)"
+    run -- az apim api operation create --service-name "$apim_name" --resource-group "$apim_resource_group" \
+      --api-id "$APIM_API_ID" --operation-id "$operation_id" --url-template "$url_template" --method "$method" \
+      --display-name "$method $url_template" --output none
+  fi
+done
+
+say "applying the inbound policy from $policy_file"
+write_body apim-policy.json <<EOF
+{
+  "properties": {
+    "format": "rawxml",
+    "value": $(json_string "$(cat "$policy_file")")
+  }
+}
+EOF
+run -- az rest --method PUT \
+  --uri "https://management.azure.com/subscriptions/$subscription_id/resourceGroups/$apim_resource_group/providers/Microsoft.ApiManagement/service/$apim_name/apis/$APIM_API_ID/policies/policy?api-version=2022-08-01" \
+  --headers "Content-Type=application/json" --body "@$work_dir/apim-policy.json" --output none
+
+# ---------------------------------------------------------------------------------------------------------------
+echo
+if $dry_run; then
+  echo "Dry run finished: nothing was run. Summary of what a deployment produces:"
+else
+  echo "Deployed. Summary:"
+fi
+cat <<EOF
+  tenant                         $tenant_id
+  subscription                   $subscription_id
+  resource group                 $RESOURCE_GROUP ($LOCATION)
+  function app                   https://$function_host  (health: https://$function_host/api/health)
+  function app identity          $function_principal_id
+  app registration               '$APP_REGISTRATION_NAME' client id $client_id, App ID URI $app_id_uri
+  service principal              $function_sp_id (appRoleAssignmentRequired=true)
+  app role ids                   Function.Invoke $invoke_role_id, Reports.Read $reports_role_id
+  API Management                 $apim_name in $apim_resource_group, $apim_gateway
+  API Management identity        object id $apim_principal_id, client id $apim_client_id
+  API                            $apim_gateway/$APIM_API_PATH/hello (subscription key required)
+Check it:  scripts/azure/verify.sh --config $(shell_quote "$config_file")
+EOF

@@ -1,0 +1,161 @@
+package dev.callerguard.azure;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the scripts of {@code scripts/azure} against the fake {@code az}, {@code mvn} and {@code curl} of
+ * {@code src/test/resources/azure/bin}, first on the PATH, with a state directory that says which Azure resources
+ * exist and which call fails; reads back what the fakes were called with.
+ */
+final class FakeAzure {
+    /** The values the fake az answers (see src/test/resources/azure/bin/az). */
+    static final String TENANT = "7e57e57e-0000-4000-8000-00000000a2a2";
+    static final String SUBSCRIPTION = "5b5b5b5b-0000-4000-8000-00000000a2a2";
+    static final String CLIENT_ID = "c11e0000-0000-4000-8000-00000000a2a2";
+    static final String APP_OBJECT_ID = "0b1e0000-0000-4000-8000-00000000a2a2";
+    static final String FUNCTION_SP_ID = "5e1e0000-0000-4000-8000-00000000a2a2";
+    static final String APIM_PRINCIPAL_ID = "a9100000-0000-4000-8000-00000000a2a2";
+    static final String APIM_CLIENT_ID = "a91c0000-0000-4000-8000-00000000a2a2";
+    static final String INVOKE_ROLE_ID = "1f000000-0000-4000-8000-00000000a2a2";
+    static final String REPORTS_ROLE_ID = "2f000000-0000-4000-8000-00000000a2a2";
+    static final String APIM_KEY = "fake-apim-primary-key-0123456789";
+
+    static final Path SCRIPTS = Path.of("scripts", "azure").toAbsolutePath();
+    static final Path EXAMPLE_CONFIG = SCRIPTS.resolve("config.env.example");
+    static final List<String> OPERATION_IDS =
+            List.of("health-get", "whoami-get", "hello-get", "hello-post", "reports-get", "relay-get");
+
+    private static final Path FAKES = Path.of("src", "test", "resources", "azure", "bin").toAbsolutePath();
+    private static final long TIMEOUT_SECONDS = 60;
+
+    private final Path root;
+    private final Path bin;
+    final Path state;
+
+    private FakeAzure(Path root) throws IOException {
+        this.root = root;
+        this.bin = Files.createDirectories(root.resolve("bin"));
+        this.state = Files.createDirectories(root.resolve("state"));
+        Files.createDirectories(root.resolve("tmp"));
+        for (String fake : List.of("az", "mvn", "curl")) {
+            Path copy = Files.copy(FAKES.resolve(fake), bin.resolve(fake));
+            if (!copy.toFile().setExecutable(true)) {
+                throw new IOException("cannot make " + copy + " executable");
+            }
+        }
+    }
+
+    /** Nothing exists yet. */
+    static FakeAzure empty(Path root) throws IOException {
+        return new FakeAzure(root);
+    }
+
+    /** Everything deploy.sh makes already exists, as after a complete deployment. */
+    static FakeAzure deployed(Path root) throws IOException {
+        FakeAzure azure = new FakeAzure(root);
+        for (String key : List.of("group", "storage", "functionapp", "functionapp-identity", "app", "app-uri",
+                "app-roles", "sp", "sp-assignment-required", "apim", "apim-identity", "easy-auth", "role-assignment",
+                "apim-api", "apim-policy")) {
+            azure.exists(key);
+        }
+        azure.exists("apim-nv", "api://" + CLIENT_ID);
+        for (String id : OPERATION_IDS) {
+            azure.exists("apim-op-" + id);
+        }
+        return azure;
+    }
+
+    FakeAzure exists(String key) throws IOException {
+        return exists(key, "");
+    }
+
+    FakeAzure exists(String key, String content) throws IOException {
+        Files.writeString(Files.createDirectories(state.resolve("exists")).resolve(key), content);
+        return this;
+    }
+
+    FakeAzure missing(String key) throws IOException {
+        Files.deleteIfExists(state.resolve("exists").resolve(key));
+        return this;
+    }
+
+    /** Every fake call whose command line contains {@code text} fails. */
+    FakeAzure failOn(String text) throws IOException {
+        Files.writeString(state.resolve("fail"), text);
+        return this;
+    }
+
+    /** A deviation of the fake curl from a correct deployment (see src/test/resources/azure/bin/curl). */
+    FakeAzure curl(String setting, String value) throws IOException {
+        Files.writeString(Files.createDirectories(state.resolve("curl")).resolve(setting), value);
+        return this;
+    }
+
+    /** A settings file: the example with {@code overrides} ("NAME", "value") appended. */
+    Path config(String... overrides) throws IOException {
+        StringBuilder text = new StringBuilder(Files.readString(EXAMPLE_CONFIG));
+        for (int i = 0; i < overrides.length; i += 2) {
+            text.append(overrides[i]).append("=\"").append(overrides[i + 1]).append("\"\n");
+        }
+        return Files.writeString(root.resolve("config.env"), text.toString());
+    }
+
+    ScriptResult run(String script, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(SCRIPTS.resolve(script).toString());
+        command.addAll(Arrays.asList(args));
+        Path stdout = root.resolve("stdout.txt");
+        Path stderr = root.resolve("stderr.txt");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(root.toFile())
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Map<String, String> env = builder.environment();
+        env.put("PATH", bin + ":" + System.getenv("PATH"));
+        env.put("FAKE_AZ_STATE", state.toString());
+        env.put("CALLERGUARD_RETRY_DELAY", "0");
+        env.put("TMPDIR", root.resolve("tmp").toString());
+        Process process = builder.start();
+        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(script + " did not finish in " + TIMEOUT_SECONDS + " s");
+        }
+        return new ScriptResult(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+    }
+
+    /** The calls the fakes recorded, in order, each with the body it sent when there was one. */
+    List<FakeCall> calls() throws IOException {
+        Path log = state.resolve("calls.log");
+        List<FakeCall> calls = new ArrayList<>();
+        if (!Files.exists(log)) {
+            return calls;
+        }
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            List<String> fields = List.of(line.split("\t", -1));
+            if (fields.get(0).equals("body")) {
+                FakeCall last = calls.remove(calls.size() - 1);
+                calls.add(new FakeCall(last.argv(), String.join("\t", fields.subList(1, fields.size()))));
+            } else {
+                calls.add(new FakeCall(fields, null));
+            }
+        }
+        return calls;
+    }
+
+    /** What a script printed and how it ended. */
+    record ScriptResult(int exitCode, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.callerguard.azure;
+
+import static dev.callerguard.azure.FakeAzure.APIM_KEY;
+import static dev.callerguard.azure.FakeAzure.APIM_PRINCIPAL_ID;
+import static dev.callerguard.azure.FakeAzure.CLIENT_ID;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.callerguard.azure.FakeAzure.ScriptResult;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** scripts/azure/verify.sh against the fake az and the fake curl answering as a correct (or broken) deployment. */
+class VerifyScriptTest {
+    private static final String TABLE_HEADER = "CHECK                      EXPECTED";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void passesEveryCheckAgainstACorrectDeployment() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir);
+
+        ScriptResult result = verify(azure);
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains(TABLE_HEADER, "all 4 checks passed");
+        assertThat(row(result, "anonymous /api/hello")).contains("401 + WWW-Authenticate (Bearer)").endsWith("PASS");
+        assertThat(row(result, "user token /api/hello")).contains("token issued, call 403", "PASS");
+        assertThat(row(result, "APIM /callerguard/whoami"))
+                .contains("200, objectId " + APIM_PRINCIPAL_ID, "PASS");
+        assertThat(row(result, "anonymous /api/health")).endsWith("PASS");
+    }
+
+    @Test
+    void callsTheFunctionDirectlyAndThroughApimWithTheMasterSubscriptionKey() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir);
+
+        verify(azure);
+
+        List<FakeCall> curls = azure.calls().stream().filter(call -> call.program().equals("curl"))
+                .collect(Collectors.toList());
+        assertThat(curls).extracting(call -> call.argv().stream().filter(arg -> arg.startsWith("https://"))
+                .findFirst().orElseThrow()).containsExactly(
+                "https://callerguard-func-01.azurewebsites.net/api/hello",
+                "https://callerguard-func-01.azurewebsites.net/api/hello",
+                "https://callerguard-apim-01.azure-api.net/callerguard/whoami",
+                "https://callerguard-func-01.azurewebsites.net/api/health");
+        assertThat(curls.get(0).argv()).noneMatch(arg -> arg.startsWith("header:"));
+        assertThat(curls.get(1).argv()).contains("header:Authorization");
+        assertThat(curls.get(2).argv()).contains("header:Ocp-Apim-Subscription-Key");
+        assertThat(curls).allSatisfy(call -> assertThat(String.join(" ", call.argv()))
+                .as("secrets stay off command lines").doesNotContain(APIM_KEY, "fake-user-token"));
+        FakeCall token = azure.calls().stream().filter(call -> call.command().equals("az account get-access-token"))
+                .findFirst().orElseThrow();
+        assertThat(token.option("--resource")).isEqualTo("api://" + CLIENT_ID);
+        FakeCall secrets = azure.calls().stream().filter(call -> call.command().equals("az rest POST listSecrets"))
+                .findFirst().orElseThrow();
+        assertThat(secrets.option("--uri")).endsWith(
+                "/resourceGroups/callerguard-rg/providers/Microsoft.ApiManagement/service/callerguard-apim-01"
+                        + "/subscriptions/master/listSecrets?api-version=2022-08-01");
+    }
+
+    @Test
+    void failsWhenTheAnonymousCallGets200() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir).curl("anon-status", "200");
+
+        ScriptResult result = verify(azure);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(row(result, "anonymous /api/hello")).contains("200 + WWW-Authenticate (Bearer)").endsWith("FAIL");
+        assertThat(result.stdout()).contains("1 of 4 checks FAILED");
+    }
+
+    @Test
+    void failsWhenThe401HasNoChallenge() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir).curl("anon-no-challenge", "");
+
+        ScriptResult result = verify(azure);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(row(result, "anonymous /api/hello")).contains("401, no WWW-Authenticate").endsWith("FAIL");
+    }
+
+    @Test
+    void userTokenRefusedByEntraCountsAsRefused() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir).exists("user-token-refused");
+
+        ScriptResult result = verify(azure);
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(row(result, "user token /api/hello")).contains("no token: AADSTS65001").endsWith("PASS");
+        assertThat(azure.calls()).filteredOn(call -> call.program().equals("curl")).hasSize(3);
+    }
+
+    @Test
+    void failsWhenTheUsersTokenIsAccepted() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir).curl("user-status", "200");
+
+        ScriptResult result = verify(azure);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(row(result, "user token /api/hello")).contains("token issued, call 200").endsWith("FAIL");
+    }
+
+    @Test
+    void failsWhenApimIsAnsweredForAnotherIdentity() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir).curl("apim-object-id", "1b700000-0000-4000-8000-000000000001");
+
+        ScriptResult result = verify(azure);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(row(result, "APIM /callerguard/whoami"))
+                .contains("200, objectId 1b700000-0000-4000-8000-000000000001").endsWith("FAIL");
+    }
+
+    @Test
+    void failsWhenApimGetsRefused() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir).curl("apim-status", "403");
+
+        ScriptResult result = verify(azure);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(row(result, "APIM /callerguard/whoami")).startsWith("APIM").contains(" 403,").endsWith("FAIL");
+    }
+
+    @Test
+    void failsWhenHealthIsNot200() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir).curl("health-status", "503");
+
+        ScriptResult result = verify(azure);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(row(result, "anonymous /api/health")).contains("503").endsWith("FAIL");
+    }
+
+    @Test
+    void stopsWithAClearMessageWhenNothingIsDeployed() throws Exception {
+        FakeAzure azure = FakeAzure.empty(dir);
+
+        ScriptResult result = verify(azure);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stderr()).contains("verify.sh: ERROR: step 'Reading the deployment' failed");
+        assertThat(azure.calls()).noneMatch(call -> call.program().equals("curl"));
+    }
+
+    private static ScriptResult verify(FakeAzure azure) throws IOException, InterruptedException {
+        return azure.run("verify.sh", "--config", FakeAzure.EXAMPLE_CONFIG.toString());
+    }
+
+    private static String row(ScriptResult result, String check) {
+        int table = result.stdout().indexOf(TABLE_HEADER);
+        assertThat(table).as("the table in\n" + result).isNotNegative();
+        return result.stdout().substring(table).lines().filter(line -> line.startsWith(check + " "))
+                .findFirst().orElseThrow(() -> new AssertionError("no row " + check + " in\n" + result)).strip();
+    }
+}
