@@ -134,7 +134,11 @@ public final class KeySetCache implements SigningKeys {
         return last == null || !clock.instant().isBefore(last.plus(interval));
     }
 
-    /** Called with {@link #fetchLock} held. */
+    /**
+     * Called with {@link #fetchLock} held. The attempt is stamped when it starts (so that no other fetch starts
+     * meanwhile) and again when it fails (so that the backoff counts from the failure, not from the start of a
+     * fetch that hung until its timeout).
+     */
     private void fetch() {
         lastAttempt = clock.instant();
         fetches.incrementAndGet();
@@ -146,6 +150,7 @@ public final class KeySetCache implements SigningKeys {
             lastAttemptFailed = false;
             LOG.fine(() -> "Key set fetched: " + found.size() + " key(s)");
         } catch (KeySetFetchException | RuntimeException e) {
+            lastAttempt = clock.instant();
             lastAttemptFailed = true;
             LOG.warning(() -> "Key set fetch failed (" + e.getMessage() + "); "
                     + (snapshot == null ? "no keys cached" : "keeping the keys cached"));

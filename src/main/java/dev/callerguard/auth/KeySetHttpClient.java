@@ -14,8 +14,14 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The HTTP side of jwks-rsa's {@link com.auth0.jwk.UrlJwkProvider}: one GET with a connect timeout and a bound on
@@ -26,6 +32,13 @@ import java.util.Map;
 final class KeySetHttpClient implements JwksHttpClient {
     static final int MAX_BODY_BYTES = 1024 * 1024;
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+
+    /** Ends body reads that outlast the request timeout; one daemon thread per process. */
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "callerguard-key-fetch-deadline");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final HttpClient client;
     private final Duration requestTimeout;
@@ -38,6 +51,7 @@ final class KeySetHttpClient implements JwksHttpClient {
 
     @Override
     public JwksHttpResponse fetch(URL url) throws IOException {
+        long deadline = System.nanoTime() + requestTimeout.toNanos();
         HttpResponse<InputStream> response;
         try {
             response = client.send(HttpRequest.newBuilder(url.toURI()).timeout(requestTimeout)
@@ -48,10 +62,7 @@ final class KeySetHttpClient implements JwksHttpClient {
         } catch (URISyntaxException e) {
             throw new IOException("not a URI: " + url, e);
         }
-        byte[] body;
-        try (InputStream in = response.body()) {
-            body = in.readNBytes(MAX_BODY_BYTES + 1);
-        }
+        byte[] body = readBody(response.body(), deadline);
         if (response.statusCode() != 200) {
             throw new IOException("key endpoint answered HTTP " + response.statusCode());
         }
@@ -59,6 +70,38 @@ final class KeySetHttpClient implements JwksHttpClient {
             throw new IOException("key set larger than " + MAX_BODY_BYTES + " bytes");
         }
         return new JwksHttpResponse(StrictJson.MAPPER.writeValueAsString(readableEntries(body)));
+    }
+
+    /**
+     * Reads at most {@link #MAX_BODY_BYTES} + 1 bytes of the body, by {@code deadline}: the request timeout only
+     * bounds the wait for the response headers, so a body that stalls would otherwise hold the fetch (and every
+     * request waiting for it) for as long as the endpoint likes. At the deadline the stream is closed, which
+     * makes the blocked read fail.
+     */
+    private byte[] readBody(InputStream in, long deadline) throws IOException {
+        AtomicBoolean cut = new AtomicBoolean();
+        ScheduledFuture<?> cutoff = DEADLINES.schedule(() -> {
+            cut.set(true);
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // the read fails either way
+            }
+        }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        byte[] body = null;
+        try (in) {
+            body = in.readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException e) {
+            if (!cut.get()) {
+                throw e;
+            }
+        } finally {
+            cutoff.cancel(false);
+        }
+        if (cut.get()) {
+            throw new HttpTimeoutException("key set not received within " + requestTimeout);
+        }
+        return body;
     }
 
     /** The document with only the entries jwks-rsa can read. */

@@ -10,9 +10,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /**
- * The one JSON reader for untrusted input: duplicate keys, trailing data, comments and NaN are errors, and
+ * The one JSON reader for untrusted input: UTF-8 only; duplicate keys, trailing data, comments and NaN are errors, and
  * nesting, numbers and strings are bounded. Built once; thread-safe.
  */
 final class StrictJson {
@@ -40,7 +43,13 @@ final class StrictJson {
     static ObjectNode object(byte[] json, Refusal refusal) throws MalformedCredentialException {
         JsonNode node;
         try {
-            node = READER.readTree(json);
+            // UTF-8 only (RFC 8259 section 8.1, RFC 7515): Jackson would otherwise guess UTF-16/32 and accept
+            // overlong forms, so that another parser could read the same bytes differently.
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(json)).toString();
+            node = READER.readTree(text);
         } catch (IOException | RuntimeException e) {
             throw new MalformedCredentialException(refusal, "not strict JSON");
         }
