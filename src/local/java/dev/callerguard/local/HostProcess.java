@@ -35,10 +35,17 @@ public final class HostProcess implements AutoCloseable {
      */
     public static HostProcess start(Path appDir, int port, Map<String, String> settings, Path log)
             throws IOException, InterruptedException {
+        return start(appDir, port, settings, log, List.of());
+    }
+
+    /** As {@link #start(Path, int, Map, Path)}, with JVM options for the host (e.g. {@code -Xmx256m}). */
+    public static HostProcess start(Path appDir, int port, Map<String, String> settings, Path log,
+                                    List<String> jvmOptions) throws IOException, InterruptedException {
         Path portFile = Files.createTempFile("callerguard-host", ".port");
         Files.delete(portFile);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         command.add("-D" + LocalLogging.FORMAT_PROPERTY + "=" + LocalLogging.FORMAT);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
@@ -64,6 +71,10 @@ public final class HostProcess implements AutoCloseable {
         int actualPort = Integer.parseInt(Files.readString(portFile).strip());
         Files.deleteIfExists(portFile);
         return new HostProcess(process, actualPort);
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     public int port() {

@@ -42,6 +42,12 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts the emulator and the host; {@code easyAuth} plays App Service Authentication in front. */
     public static LocalStack start(boolean easyAuth) throws IOException, InterruptedException {
+        return start(easyAuth, List.of());
+    }
+
+    /** As {@link #start(boolean)}, with JVM options for the host process. */
+    public static LocalStack start(boolean easyAuth, List<String> hostJvmOptions)
+            throws IOException, InterruptedException {
         String identityHeader = UUID.randomUUID().toString();
         IdentityEmulator emulator = IdentityEmulator.start(0, identityHeader, Clock.systemUTC());
         int hostPort = freePort();
@@ -52,7 +58,7 @@ public final class LocalStack implements AutoCloseable {
                 + hostPort + ".log");
         Files.createDirectories(log.getParent());
         HostProcess host = HostProcess.start(StagedApp.find(Path.of("target", "azure-functions")), hostPort,
-                settings, log);
+                settings, log, hostJvmOptions);
         return new LocalStack(emulator, host, identityHeader);
     }
 
