@@ -158,7 +158,8 @@ parse_common_options() {
 }
 
 # Loads config.env and reports every problem at once, each naming the setting and a good value.
-# Sets apim_name, apim_resource_group and apim_existing for the scripts that source this file.
+# Sets apim_name, apim_resource_group, apim_existing, additional_callers (array of lower-case object ids) and
+# allow_relay (true/false) for the scripts that source this file.
 # shellcheck disable=SC2034
 load_config() {
   [[ -f $config_file ]] ||
@@ -166,6 +167,7 @@ load_config() {
   AZURE_SUBSCRIPTION="" LOCATION="" RESOURCE_GROUP="" STORAGE_ACCOUNT="" FUNCTION_APP_NAME=""
   APP_REGISTRATION_NAME="" APIM_NAME="" APIM_SKU="" APIM_PUBLISHER_EMAIL="" APIM_PUBLISHER_NAME=""
   APIM_EXISTING_NAME="" APIM_EXISTING_RESOURCE_GROUP="" APIM_API_ID="" APIM_API_PATH=""
+  ADDITIONAL_CALLERS="" ALLOW_RELAY="false"
   # shellcheck source=/dev/null # config.env: KEY="value" lines, see config.env.example
   . "$config_file"
 
@@ -201,6 +203,24 @@ load_config() {
     apim_resource_group=$RESOURCE_GROUP
     apim_existing=false
   fi
+  # ADDITIONAL_CALLERS: object ids separated by spaces and/or commas; lower-cased, duplicates dropped.
+  local guid_pattern='^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$'
+  local caller_words=() caller bad_callers=()
+  additional_callers=()
+  IFS=$' \t\n,' read -r -d '' -a caller_words <<<"$ADDITIONAL_CALLERS" || true
+  for caller in "${caller_words[@]}"; do
+    [[ -n $caller ]] || continue
+    if [[ ! $caller =~ $guid_pattern ]]; then
+      bad_callers+=("\"$caller\"")
+    elif [[ " ${additional_callers[*]} " != *" ${caller,,} "* ]]; then
+      additional_callers+=("${caller,,}")
+    fi
+  done
+  [[ ${#bad_callers[@]} -eq 0 ]] ||
+    problems+=("ADDITIONAL_CALLERS must be object ids (GUIDs such as \"00000000-0000-0000-0000-000000000000\") of service principals or managed identities, separated by spaces or commas; not an object id: ${bad_callers[*]}")
+  [[ $ALLOW_RELAY == true || $ALLOW_RELAY == false ]] || problems+=("ALLOW_RELAY must be \"true\" or \"false\"")
+  allow_relay=false
+  [[ $ALLOW_RELAY == true ]] && allow_relay=true
   # For an exact OData match ("az ad app list --display-name" matches names that start with it).
   app_name_odata=${APP_REGISTRATION_NAME//\'/\'\'}
   if [[ ${#problems[@]} -gt 0 ]]; then

@@ -5,6 +5,8 @@
 # (assignment required), API Management with a system identity, Easy Auth (authsettingsV2) allowing only that
 # identity, the app role Function.Invoke assigned to it, the CallerGuard app settings, the code (Maven plugin),
 # and an APIM API whose policy calls the function with the managed identity's token.
+# Further callers (ADDITIONAL_CALLERS, and the app's own identity with ALLOW_RELAY=true) get the same three layers:
+# the app role Function.Invoke, Easy Auth's allowed identities and applications, and CALLERGUARD_ALLOWED_CALLERS.
 #
 # Idempotent: each resource is looked up first and created only when missing; reruns reuse what exists.
 #
@@ -32,7 +34,7 @@ readonly operations=(
 
 # Assigned by `run --into` (which shellcheck cannot follow).
 group_exists="" has_uri="" other_roles="" invoke_role_id="" reports_role_id="" app_object_id=""
-assignment_required="" apim_gateway=""
+assignment_required="" apim_gateway="" function_identity_client_id=""
 
 parse_common_options "$@"
 load_config
@@ -57,7 +59,11 @@ new_guid() {
 }
 
 # ---------------------------------------------------------------------------------------------------------------
-step "1/12 Azure account: tenant and subscription"
+if [[ ${#additional_callers[@]} -gt 0 ]]; then
+  step "1/12 Azure account: tenant, subscription and additional callers"
+else
+  step "1/12 Azure account: tenant and subscription"
+fi
 if [[ -n $AZURE_SUBSCRIPTION ]]; then
   run -- az account set --subscription "$AZURE_SUBSCRIPTION"
 fi
@@ -66,6 +72,22 @@ run --into subscription_id --placeholder "${AZURE_SUBSCRIPTION:-<subscription-id
   az account show --query id -o tsv
 [[ -n $tenant_id && -n $subscription_id ]] || die "az account show returned no tenant or subscription: run az login"
 say "tenant $tenant_id, subscription $subscription_id"
+# Looked up before anything is created, so that a wrong id stops the script early.
+additional_client_ids=()
+for caller in "${additional_callers[@]}"; do
+  caller_client_id=""
+  run --missing-ok --into caller_client_id --placeholder "<client-id-of-$caller>" -- \
+    az ad sp show --id "$caller" --query appId -o tsv
+  [[ -n $caller_client_id ]] ||
+    die "ADDITIONAL_CALLERS: no service principal or managed identity with object id $caller in tenant" \
+      "$tenant_id (users and groups cannot be callers): check the id with 'az ad sp show --id $caller'" \
+      "or remove it from ADDITIONAL_CALLERS in $config_file"
+  [[ ${caller_client_id,,} != "$caller" ]] ||
+    die "ADDITIONAL_CALLERS: $caller is the client id (appId) of a service principal, not its object id:" \
+      "use the object id ('az ad sp show --id $caller --query id -o tsv')"
+  additional_client_ids+=("$caller_client_id")
+  say "additional caller: object id $caller, client id $caller_client_id"
+done
 
 # ---------------------------------------------------------------------------------------------------------------
 step "2/12 Resource group $RESOURCE_GROUP"
@@ -111,6 +133,13 @@ else
   say "assigning a system-assigned identity to $FUNCTION_APP_NAME"
   run --into function_principal_id -- az functionapp identity assign --name "$FUNCTION_APP_NAME" \
     --resource-group "$RESOURCE_GROUP" --query principalId -o tsv
+fi
+if $allow_relay; then
+  run --into function_identity_client_id --placeholder "<function-app-identity-client-id>" --retries 6 -- \
+    az ad sp show --id "$function_principal_id" --query appId -o tsv
+  [[ -n $function_identity_client_id ]] ||
+    die "no client id for the function app's identity $function_principal_id (needed by ALLOW_RELAY=true)"
+  say "ALLOW_RELAY=true: the function app's identity (client id $function_identity_client_id) may call the function"
 fi
 run --into function_host --placeholder "$FUNCTION_APP_NAME.azurewebsites.net" -- \
   az functionapp show --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" --query defaultHostName -o tsv
@@ -263,9 +292,44 @@ run --into apim_gateway --placeholder "https://$apim_name.azure-api.net" -- \
   az apim show --name "$apim_name" --resource-group "$apim_resource_group" --query gatewayUrl -o tsv
 say "API Management identity: object id $apim_principal_id, client id $apim_client_id"
 
+# Everybody who may call the function, API Management first: object ids, client ids, and what they are.
+caller_object_ids=("$apim_principal_id")
+caller_client_ids=("$apim_client_id")
+caller_names=("API Management's identity")
+add_caller() {
+  if [[ " ${caller_object_ids[*]} " == *" $1 "* ]]; then
+    say "note: $3 $1 is already an allowed caller"
+    return 0
+  fi
+  caller_object_ids+=("$1")
+  caller_client_ids+=("$2")
+  caller_names+=("$3")
+}
+for i in "${!additional_callers[@]}"; do
+  add_caller "${additional_callers[i]}" "${additional_client_ids[i]}" "additional caller"
+done
+if $allow_relay; then
+  add_caller "$function_principal_id" "$function_identity_client_id" "the function app's own identity (ALLOW_RELAY)"
+fi
+extra_callers=$((${#caller_object_ids[@]} - 1))
+
+# json_list VALUE...: a JSON array of strings on one line, e.g. ["a", "b"].
+json_list() {
+  local item list=""
+  for item in "$@"; do
+    list+="${list:+, }$(json_string "$item")"
+  done
+  printf '[%s]' "$list"
+}
+
 # ---------------------------------------------------------------------------------------------------------------
 step "8/12 Easy Auth (App Service Authentication v2) on $FUNCTION_APP_NAME"
-say "applying authsettingsV2: 401 without a token, only API Management's identity, /api/health open"
+if [[ $extra_callers -gt 0 ]]; then
+  say "applying authsettingsV2: 401 without a token, only API Management's identity and $extra_callers" \
+    "additional caller(s), /api/health open"
+else
+  say "applying authsettingsV2: 401 without a token, only API Management's identity, /api/health open"
+fi
 write_body authsettings.json <<EOF
 {
   "properties": {
@@ -289,9 +353,9 @@ write_body authsettings.json <<EOF
           "allowedAudiences": ["$app_id_uri", "$client_id"],
           "defaultAuthorizationPolicy": {
             "allowedPrincipals": {
-              "identities": ["$apim_principal_id"]
+              "identities": $(json_list "${caller_object_ids[@]}")
             },
-            "allowedApplications": ["$apim_client_id"]
+            "allowedApplications": $(json_list "${caller_client_ids[@]}")
           }
         },
         "isAutoProvisioned": false
@@ -319,32 +383,52 @@ run -- az rest --method PUT \
   --headers "Content-Type=application/json" --body "@$work_dir/authsettings.json" --output none
 
 # ---------------------------------------------------------------------------------------------------------------
-step "9/12 App role Function.Invoke for API Management's identity"
-assigned_to_uri="https://graph.microsoft.com/v1.0/servicePrincipals/$function_sp_id/appRoleAssignedTo"
-run --into assignment_id -- az rest --method GET --uri "$assigned_to_uri" \
-  --query "value[?principalId=='$apim_principal_id' && appRoleId=='$invoke_role_id'].id | [0]" -o tsv
-if [[ -n $assignment_id ]]; then
-  say "reusing the assignment of Function.Invoke to $apim_principal_id"
+if [[ $extra_callers -gt 0 ]]; then
+  step "9/12 App role Function.Invoke for API Management's identity and the additional callers"
 else
-  say "assigning Function.Invoke to API Management's identity $apim_principal_id"
-  write_body app-role-assignment.json <<EOF
+  step "9/12 App role Function.Invoke for API Management's identity"
+fi
+assigned_to_uri="https://graph.microsoft.com/v1.0/servicePrincipals/$function_sp_id/appRoleAssignedTo"
+for i in "${!caller_object_ids[@]}"; do
+  principal_id=${caller_object_ids[i]}
+  body_name=app-role-assignment.json
+  [[ $i -gt 0 ]] && body_name="app-role-assignment-$i.json"
+  assignment_id=""
+  run --into assignment_id -- az rest --method GET --uri "$assigned_to_uri" \
+    --query "value[?principalId=='$principal_id' && appRoleId=='$invoke_role_id'].id | [0]" -o tsv
+  if [[ -n $assignment_id ]]; then
+    say "reusing the assignment of Function.Invoke to $principal_id"
+    continue
+  fi
+  say "assigning Function.Invoke to ${caller_names[i]} $principal_id"
+  write_body "$body_name" <<EOF
 {
-  "principalId": "$apim_principal_id",
+  "principalId": "$principal_id",
   "resourceId": "$function_sp_id",
   "appRoleId": "$invoke_role_id"
 }
 EOF
   run --retries 6 -- az rest --method POST --uri "$assigned_to_uri" \
-    --headers "Content-Type=application/json" --body "@$work_dir/app-role-assignment.json" --output none
-fi
+    --headers "Content-Type=application/json" --body "@$work_dir/$body_name" --output none
+done
 
 # ---------------------------------------------------------------------------------------------------------------
 step "10/12 CallerGuard app settings"
-say "allowing exactly API Management's identity; Easy Auth required"
+allowed_callers=$(IFS=,; printf '%s' "${caller_object_ids[*]}")
+app_settings=("CALLERGUARD_TENANT_ID=$tenant_id" "CALLERGUARD_AUDIENCES=$app_id_uri,$client_id"
+  "CALLERGUARD_ALLOWED_CALLERS=$allowed_callers" "CALLERGUARD_REQUIRED_ROLES=Function.Invoke"
+  "CALLERGUARD_EASY_AUTH=required")
+if [[ $extra_callers -gt 0 ]]; then
+  say "allowing exactly API Management's identity and $extra_callers additional caller(s); Easy Auth required"
+else
+  say "allowing exactly API Management's identity; Easy Auth required"
+fi
+if $allow_relay; then
+  # relay gets a token of the app's identity for this resource and calls https://$WEBSITE_HOSTNAME/api/whoami.
+  app_settings+=("CALLERGUARD_RELAY_RESOURCE=$app_id_uri")
+fi
 run -- az functionapp config appsettings set --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" \
-  --settings "CALLERGUARD_TENANT_ID=$tenant_id" "CALLERGUARD_AUDIENCES=$app_id_uri,$client_id" \
-  "CALLERGUARD_ALLOWED_CALLERS=$apim_principal_id" "CALLERGUARD_REQUIRED_ROLES=Function.Invoke" \
-  "CALLERGUARD_EASY_AUTH=required" --output none
+  --settings "${app_settings[@]}" --output none
 
 # ---------------------------------------------------------------------------------------------------------------
 step "11/12 Build and deploy the code"
@@ -425,6 +509,7 @@ cat <<EOF
   app role ids                   Function.Invoke $invoke_role_id, Reports.Read $reports_role_id
   API Management                 $apim_name in $apim_resource_group, $apim_gateway
   API Management identity        object id $apim_principal_id, client id $apim_client_id
+  allowed callers (object ids)   $allowed_callers
   API                            $apim_gateway/$APIM_API_PATH/hello (subscription key required)
 Check it:  scripts/azure/verify.sh --config $(shell_quote "$config_file")
 EOF

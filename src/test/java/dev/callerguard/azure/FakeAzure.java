@@ -22,6 +22,8 @@ final class FakeAzure {
     static final String CLIENT_ID = "c11e0000-0000-4000-8000-00000000a2a2";
     static final String APP_OBJECT_ID = "0b1e0000-0000-4000-8000-00000000a2a2";
     static final String FUNCTION_SP_ID = "5e1e0000-0000-4000-8000-00000000a2a2";
+    static final String FUNCTION_PRINCIPAL_ID = "f0f00000-0000-4000-8000-00000000a2a2";
+    static final String FUNCTION_IDENTITY_CLIENT_ID = "f0fc0000-0000-4000-8000-00000000a2a2";
     static final String APIM_PRINCIPAL_ID = "a9100000-0000-4000-8000-00000000a2a2";
     static final String APIM_CLIENT_ID = "a91c0000-0000-4000-8000-00000000a2a2";
     static final String INVOKE_ROLE_ID = "1f000000-0000-4000-8000-00000000a2a2";
@@ -80,6 +82,16 @@ final class FakeAzure {
     FakeAzure exists(String key, String content) throws IOException {
         Files.writeString(Files.createDirectories(state.resolve("exists")).resolve(key), content);
         return this;
+    }
+
+    /** A further service principal (or managed identity) that {@code az ad sp show --id objectId} finds. */
+    FakeAzure servicePrincipal(String objectId, String clientId) throws IOException {
+        return exists("sp-" + objectId, clientId);
+    }
+
+    /** Function.Invoke is already assigned to {@code principalId} (APIM's identity: "role-assignment"). */
+    FakeAzure assigned(String principalId) throws IOException {
+        return exists(principalId.equals(APIM_PRINCIPAL_ID) ? "role-assignment" : "role-assignment-" + principalId);
     }
 
     FakeAzure missing(String key) throws IOException {
