@@ -18,28 +18,40 @@ public final class CallerCheck {
             + "to run here (WEBSITE_AUTH_ENABLED is not 'true' or CALLERGUARD_EASY_AUTH is 'off')";
 
     private final GuardSettings settings;
+    private final SigningKeys keys;
     private final BearerTokenVerifier verifier;
+    private final VerifiedTokenCache tokens;
     private final Clock clock;
     private final CallerPolicy policy;
     private final ClaimRules bearerRules;
     private final ClaimRules principalRules;
 
+    /** The check with the app-wide policy and a validated-token cache. */
     public CallerCheck(GuardSettings settings, SigningKeys keys, Clock clock) {
-        this(settings, new BearerTokenVerifier(keys), clock, settings.policy());
+        this(settings, keys, new BearerTokenVerifier(keys), new VerifiedTokenCache(clock,
+                VerifiedTokenCache.MAX_ENTRIES), clock, settings.policy());
     }
 
-    private CallerCheck(GuardSettings settings, BearerTokenVerifier verifier, Clock clock, CallerPolicy policy) {
+    private CallerCheck(GuardSettings settings, SigningKeys keys, BearerTokenVerifier verifier,
+                        VerifiedTokenCache tokens, Clock clock, CallerPolicy policy) {
         this.settings = settings;
+        this.keys = keys;
         this.verifier = verifier;
+        this.tokens = tokens;
         this.clock = clock;
         this.policy = policy;
         this.bearerRules = ClaimRules.forBearer(settings, policy, clock);
         this.principalRules = ClaimRules.forPrincipal(settings, policy);
     }
 
-    /** The same check under another policy (a function's own, narrower requirement); keys are shared. */
+    /** The same check under another policy (a function's own, narrower requirement); keys and cache are shared. */
     public CallerCheck withPolicy(CallerPolicy narrower) {
-        return new CallerCheck(settings, verifier, clock, narrower);
+        return new CallerCheck(settings, keys, verifier, tokens, clock, narrower);
+    }
+
+    /** The same check verifying every token in full, without the validated-token cache (benchmarks). */
+    public CallerCheck uncached() {
+        return new CallerCheck(settings, keys, verifier, null, clock, policy);
     }
 
     public CallerPolicy policy() {
@@ -77,16 +89,31 @@ public final class CallerCheck {
         }
 
         if (bearer.kind() == BearerAuthorization.Kind.TOKEN) {
-            BearerTokenVerifier.Result verified = verifier.verify(bearer.token());
-            if (verified.refusal() != null) {
-                return refused(verified.refusal(), warnings);
-            }
-            return decide(verified.claims(), bearerRules, CallerSource.BEARER, principal, warnings);
+            return decideBearer(bearer.token(), principal, warnings);
         }
         if (principal != null) {
             return decide(principal, principalRules, CallerSource.EASY_AUTH, null, warnings);
         }
         return refused(Refusal.NO_CREDENTIALS, warnings);
+    }
+
+    /** A token seen before and still cached skips parsing and signature; the rules run on every request. */
+    private Decision decideBearer(String token, CallerClaims principal, List<String> warnings) {
+        long keyGeneration = keys.generation();
+        CallerClaims claims = tokens == null ? null : tokens.get(token, keyGeneration);
+        boolean cached = claims != null;
+        if (!cached) {
+            BearerTokenVerifier.Result verified = verifier.verify(token);
+            if (verified.refusal() != null) {
+                return refused(verified.refusal(), warnings);
+            }
+            claims = verified.claims();
+        }
+        Decision decision = decide(claims, bearerRules, CallerSource.BEARER, principal, warnings);
+        if (!cached && tokens != null && decision instanceof Decision.Allowed) {
+            tokens.put(token, claims, keyGeneration);
+        }
+        return decision;
     }
 
     private static Decision decide(CallerClaims claims, ClaimRules rules, CallerSource source,

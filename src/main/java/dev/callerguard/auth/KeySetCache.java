@@ -47,6 +47,7 @@ public final class KeySetCache implements SigningKeys {
     private final Timing timing;
     private final ReentrantLock fetchLock = new ReentrantLock();
     private final AtomicLong fetches = new AtomicLong();
+    private final AtomicLong generation = new AtomicLong();
 
     private volatile Snapshot snapshot;
     private volatile Instant lastAttempt;
@@ -76,6 +77,11 @@ public final class KeySetCache implements SigningKeys {
             }
         }
         return current == null || lastAttemptFailed ? UNAVAILABLE : UNKNOWN;
+    }
+
+    @Override
+    public long generation() {
+        return generation.get();
     }
 
     /** Number of fetches attempted so far (successful or not). */
@@ -146,7 +152,11 @@ public final class KeySetCache implements SigningKeys {
             Map<String, RSAPublicKey> keys = source.fetch();
             Map<String, KeyLookup.Found> found = new HashMap<>();
             keys.forEach((kid, key) -> found.put(kid, new KeyLookup.Found(kid, key)));
+            Snapshot previous = snapshot;
             snapshot = new Snapshot(Map.copyOf(found), clock.instant());
+            if (previous == null || !previous.keys().equals(snapshot.keys())) {
+                generation.incrementAndGet();
+            }
             lastAttemptFailed = false;
             LOG.fine(() -> "Key set fetched: " + found.size() + " key(s)");
         } catch (KeySetFetchException | RuntimeException e) {

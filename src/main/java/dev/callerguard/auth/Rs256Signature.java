@@ -2,16 +2,25 @@ package dev.callerguard.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.NoSuchAlgorithmException;
 import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
 
 /**
  * RS256 (RSASSA-PKCS1-v1_5 with SHA-256, RFC 7518 section 3.3) over the JWS signing input, with the JDK's
- * {@code SHA256withRSA}: the primitive every Java JWT library ends in. A {@link Signature} is not thread-safe,
- * so each verification takes its own.
+ * {@code SHA256withRSA}: the primitive every Java JWT library ends in. A {@link Signature} is not thread-safe, so
+ * each thread keeps its own, initialised with the key for each verification.
  */
 final class Rs256Signature {
     static final String JCA_ALGORITHM = "SHA256withRSA";
+
+    private static final ThreadLocal<Signature> VERIFIERS = ThreadLocal.withInitial(() -> {
+        try {
+            return Signature.getInstance(JCA_ALGORITHM);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks " + JCA_ALGORITHM, e);
+        }
+    });
 
     private Rs256Signature() {
     }
@@ -25,7 +34,7 @@ final class Rs256Signature {
             return false;
         }
         try {
-            Signature verifier = Signature.getInstance(JCA_ALGORITHM);
+            Signature verifier = VERIFIERS.get();
             verifier.initVerify(key);
             verifier.update(token.substring(0, signingInputEnd).getBytes(StandardCharsets.US_ASCII));
             return verifier.verify(signature);

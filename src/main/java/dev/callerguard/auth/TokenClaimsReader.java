@@ -1,19 +1,15 @@
 package dev.callerguard.auth;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** Reads the claims the check needs from a token payload, refusing claims of the wrong JSON type. */
 final class TokenClaimsReader {
     /** 9999-12-31T23:59:59Z: later NumericDates are refused as out of range. */
     static final long MAX_NUMERIC_DATE = 253_402_300_799L;
-
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
     private TokenClaimsReader() {
     }
@@ -33,14 +29,7 @@ final class TokenClaimsReader {
                 strings(payload, "roles"),
                 numericDate(payload, "exp"),
                 numericDate(payload, "nbf"),
-                nonNullClaims(payload));
-    }
-
-    /** Every claim but those whose value is JSON null, which carry nothing. */
-    private static Map<String, Object> nonNullClaims(ObjectNode payload) {
-        ObjectNode present = payload.deepCopy();
-        present.properties().removeIf(claim -> claim.getValue().isNull());
-        return StrictJson.MAPPER.convertValue(present, MAP);
+                new ClaimsView(payload));
     }
 
     private static Optional<String> string(ObjectNode payload, String name) throws MalformedCredentialException {

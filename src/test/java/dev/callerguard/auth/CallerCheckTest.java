@@ -343,6 +343,18 @@ class CallerCheckTest {
     }
 
     @Test
+    void makesNoNetworkCallPerRequestOnceKeysAreWarm() {
+        CallerCheck check = check();
+
+        for (int i = 0; i < 200; i++) {
+            String fresh = token().claim("uti", "token-" + i).sign();
+            assertThat(decide(check, Map.of("authorization", "Bearer " + fresh))).isInstanceOf(Decision.Allowed.class);
+        }
+
+        assertThat(jwks.requestCount()).isEqualTo(1);
+    }
+
+    @Test
     void keepsWorkingOnCachedKeysWhenKeyEndpointGoesDown() {
         CallerCheck check = check();
         String token = token().sign();

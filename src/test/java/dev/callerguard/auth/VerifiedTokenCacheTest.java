@@ -1,0 +1,191 @@
+package dev.callerguard.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.callerguard.testing.MutableClock;
+import dev.callerguard.testing.TestIds;
+import dev.callerguard.testing.TestKeys;
+import dev.callerguard.testing.TestSettings;
+import dev.callerguard.testing.TestTokens;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The validated-token cache, seen through the check: what a hit skips, and what it never skips. */
+class VerifiedTokenCacheTest {
+    private final MutableClock clock = MutableClock.at("2026-11-27T12:00:00Z");
+    private final AtomicInteger keyLookups = new AtomicInteger();
+    private final AtomicLong keyGeneration = new AtomicLong();
+    private final SigningKeys keys = new SigningKeys() {
+        @Override
+        public KeyLookup find(String kid) {
+            keyLookups.incrementAndGet();
+            return kid.equals(TestKeys.PRIMARY.kid())
+                    ? new KeyLookup.Found(kid, TestKeys.PRIMARY.publicKey()) : new KeyLookup.Unknown();
+        }
+
+        @Override
+        public long generation() {
+            return keyGeneration.get();
+        }
+    };
+    private final CallerCheck check = new CallerCheck(TestSettings.load(URI.create("http://127.0.0.1:1/keys")),
+            keys, clock);
+
+    private Decision decide(CallerCheck guard, String token) {
+        return guard.decide(RequestHeaders.of(Map.of("authorization", "Bearer " + token)));
+    }
+
+    private TestTokens token() {
+        return TestTokens.valid(clock.instant());
+    }
+
+    @Test
+    void repeatedTokenSkipsParsingAndSignature() {
+        String token = token().sign();
+
+        Decision first = decide(check, token);
+        Decision second = decide(check, token);
+
+        assertThat(first).isInstanceOf(Decision.Allowed.class);
+        assertThat(second).isInstanceOf(Decision.Allowed.class);
+        assertThat(((Decision.Allowed) second).caller().objectId()).isEqualTo(TestIds.ALLOWED_CALLER);
+        assertThat(keyLookups).hasValue(1);
+    }
+
+    @Test
+    void expiryIsCheckedAgainOnEveryHit() {
+        String token = token().sign();
+        assertThat(decide(check, token)).isInstanceOf(Decision.Allowed.class);
+        clock.advance(Duration.ofHours(2));
+
+        Decision later = decide(check, token);
+
+        assertThat(later).isInstanceOfSatisfying(Decision.Refused.class,
+                refused -> assertThat(refused.refusal()).isEqualTo(Refusal.EXPIRED));
+    }
+
+    @Test
+    void hitStillAppliesTheFunctionsOwnPolicy() {
+        String token = token().roles("Function.Invoke").sign();
+        assertThat(decide(check, token)).isInstanceOf(Decision.Allowed.class);
+        CallerCheck reports = check.withPolicy(check.policy().requiringRoles("Reports.Read"));
+
+        Decision decision = decide(reports, token);
+
+        assertThat(decision).isInstanceOfSatisfying(Decision.Refused.class,
+                refused -> assertThat(refused.refusal()).isEqualTo(Refusal.ROLE_MISSING));
+        assertThat(keyLookups).hasValue(1);
+    }
+
+    @Test
+    void refusalsAreNeverCached() {
+        String intruder = token().claim("oid", TestIds.INTRUDER).sign();
+        String wrongAudience = token().claim("aud", "api://someone-else").sign();
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(decide(check, intruder)).isInstanceOf(Decision.Refused.class);
+            assertThat(decide(check, wrongAudience)).isInstanceOf(Decision.Refused.class);
+        }
+
+        assertThat(keyLookups).hasValue(6);
+    }
+
+    @Test
+    void tokenRefusedByOneFunctionIsVerifiedAgainByAnother() {
+        String token = token().sign();
+        CallerCheck reports = check.withPolicy(check.policy().requiringRoles("Reports.Read"));
+        assertThat(decide(reports, token)).isInstanceOf(Decision.Refused.class);
+
+        assertThat(decide(check, token)).isInstanceOf(Decision.Allowed.class);
+
+        assertThat(keyLookups).hasValue(2);
+    }
+
+    @Test
+    void everythingIsDroppedWhenTheKeySetChanges() {
+        String token = token().sign();
+        decide(check, token);
+        keyGeneration.incrementAndGet();
+
+        assertThat(decide(check, token)).isInstanceOf(Decision.Allowed.class);
+
+        assertThat(keyLookups).hasValue(2);
+    }
+
+    @Test
+    void uncachedCheckVerifiesEveryTime() {
+        CallerCheck uncached = check.uncached();
+        String token = token().sign();
+
+        decide(uncached, token);
+        decide(uncached, token);
+
+        assertThat(keyLookups).hasValue(2);
+    }
+
+    @Test
+    void holdsNoMoreThanItsBound() {
+        VerifiedTokenCache cache = new VerifiedTokenCache(clock, 10);
+        CallerClaims claims = claims(clock.instant().getEpochSecond() + 3600);
+
+        for (int i = 0; i < 1_000; i++) {
+            cache.put("token-" + i, claims, 0);
+        }
+
+        assertThat(cache.size()).isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void neverHoldsAnEntryPastItsExpiry() {
+        VerifiedTokenCache cache = new VerifiedTokenCache(clock, 10);
+
+        cache.put("expired", claims(clock.instant().getEpochSecond() - 1), 0);
+
+        assertThat(cache.get("expired", 0)).isNull();
+    }
+
+    @Test
+    void servesConcurrentCallersConsistently() throws Exception {
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            tokens.add(token().claim("uti", "token-" + i).sign());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                results.add(pool.submit(() -> {
+                    for (int i = 0; i < 1_000; i++) {
+                        if (!(decide(check, tokens.get(i % tokens.size())) instanceof Decision.Allowed)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (Future<Boolean> result : results) {
+                assertThat(result.get(60, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(keyLookups.get()).as("at most one verification per token and thread").isLessThanOrEqualTo(80);
+    }
+
+    private static CallerClaims claims(long exp) {
+        return new CallerClaims(Optional.empty(), Optional.of(TestIds.TENANT), List.of(TestIds.API_APP_ID_URI),
+                Optional.of(TestIds.ALLOWED_CALLER), Optional.empty(), List.of(), Optional.of(exp), Optional.empty(),
+                Map.of());
+    }
+}
