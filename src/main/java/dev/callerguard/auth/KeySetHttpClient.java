@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The HTTP side of jwks-rsa's {@link com.auth0.jwk.UrlJwkProvider}: one GET with a connect timeout and a bound on
  * the whole request, status 200 and at most {@link #MAX_BODY_BYTES} required. Entries that jwks-rsa cannot read
  * (no {@code kty}, a {@code kid} that is not a string, ...) are dropped here, as RFC 7517 section 5 asks, so that
- * one odd entry does not make the whole key set unusable. Thread-safe; the client is built once.
+ * one odd entry does not make the whole key set unusable. Thread-safe; the HTTP client is built once, on the
+ * first fetch, so that a process that never checks a token (only {@code /api/health} called) never starts one.
  */
 final class KeySetHttpClient implements JwksHttpClient {
     static final int MAX_BODY_BYTES = 1024 * 1024;
@@ -40,13 +41,28 @@ final class KeySetHttpClient implements JwksHttpClient {
         return thread;
     });
 
-    private final HttpClient client;
+    private final Duration connectTimeout;
+    private volatile HttpClient client;
     private final Duration requestTimeout;
 
     KeySetHttpClient(Duration connectTimeout, Duration requestTimeout) {
-        this.client = HttpClient.newBuilder().connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
+    }
+
+    private HttpClient client() {
+        HttpClient built = client;
+        if (built == null) {
+            synchronized (this) {
+                built = client;
+                if (built == null) {
+                    built = HttpClient.newBuilder().connectTimeout(connectTimeout)
+                            .followRedirects(HttpClient.Redirect.NEVER).build();
+                    client = built;
+                }
+            }
+        }
+        return built;
     }
 
     @Override
@@ -54,7 +70,7 @@ final class KeySetHttpClient implements JwksHttpClient {
         long deadline = System.nanoTime() + requestTimeout.toNanos();
         HttpResponse<InputStream> response;
         try {
-            response = client.send(HttpRequest.newBuilder(url.toURI()).timeout(requestTimeout)
+            response = client().send(HttpRequest.newBuilder(url.toURI()).timeout(requestTimeout)
                     .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
