@@ -45,8 +45,9 @@ public final class HostProcess implements AutoCloseable {
         Files.delete(portFile);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
         command.add("-D" + LocalLogging.FORMAT_PROPERTY + "=" + LocalLogging.FORMAT);
+        command.add("-Dsun.net.httpserver.nodelay=true");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(FunctionsHost.class.getName());
