@@ -1,0 +1,128 @@
+package dev.callerguard.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * Prints JMH's JSON results (from {@code scripts/bench.sh}) as one table: throughput with its error, the ratio to
+ * the floor (RSA verification alone, reused {@code Signature}), and bytes allocated per operation from
+ * {@code -prof gc}; then the issue's targets.
+ */
+public final class BenchTable {
+    /** Table order: floor, peers, CallerGuard, refusals; anything else after them. */
+    private static final List<String> ORDER = List.of("floorFreshSignature", "floor", "peerJavaJwt", "peerNimbus",
+            "guardFresh", "guardRepeated", "guardEasyAuth", "refuseBadSignature", "refuseWrongAudience",
+            "refuseCallerNotAllowed");
+
+    /** One benchmark; {@code score} is in {@code unit}, ops/s unless JMH ran in a time mode ({@code -bm avgt}). */
+    private record Row(String name, double score, double error, String unit, double bytesPerOp) {
+        /** Operations per second, whatever the unit, so that ratios always read "times as fast". */
+        double opsPerSecond() {
+            if (unit.endsWith("/op")) {
+                double perOp = switch (unit) {
+                    case "ns/op" -> 1e-9;
+                    case "us/op" -> 1e-6;
+                    case "ms/op" -> 1e-3;
+                    default -> 1.0;
+                };
+                return 1.0 / (score * perOp);
+            }
+            return score;
+        }
+    }
+
+    private BenchTable() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: BenchTable <jmh-results.json>");
+            System.exit(2);
+        }
+        List<Row> rows = read(new ObjectMapper().readTree(Path.of(args[0]).toFile()));
+        rows.sort(Comparator.comparingInt(row -> ORDER.contains(row.name()) ? ORDER.indexOf(row.name())
+                : ORDER.size()));
+        Map<String, Row> byName = new LinkedHashMap<>();
+        rows.forEach(row -> byName.put(row.name(), row));
+        Row floor = byName.get("floor");
+
+        String format = "%-24s %22s %10s %10s%n";
+        String unit = rows.isEmpty() ? "ops/s" : rows.get(0).unit();
+        System.out.printf(format, "benchmark", unit + " ± error", "× floor", "B/op");
+        System.out.printf(format, "-".repeat(24), "-".repeat(22), "-".repeat(10), "-".repeat(10));
+        String number = unit.endsWith("/op") ? "%,.2f ± %,.2f" : "%,.0f ± %,.0f";
+        for (Row row : rows) {
+            System.out.printf(format, row.name(),
+                    String.format(Locale.ROOT, number, row.score(), row.error()),
+                    floor == null ? "-" : String.format(Locale.ROOT, "%.2f", row.opsPerSecond() / floor.opsPerSecond()),
+                    Double.isNaN(row.bytesPerOp()) ? "-" : String.format(Locale.ROOT, "%,.0f", row.bytesPerOp()));
+        }
+        printTargets(byName);
+    }
+
+    private static List<Row> read(JsonNode results) {
+        List<Row> rows = new ArrayList<>();
+        for (JsonNode result : results) {
+            String benchmark = result.get("benchmark").asText();
+            JsonNode primary = result.get("primaryMetric");
+            rows.add(new Row(benchmark.substring(benchmark.lastIndexOf('.') + 1), primary.get("score").asDouble(),
+                    primary.get("scoreError").asDouble(Double.NaN), primary.get("scoreUnit").asText(),
+                    allocationPerOp(result.get("secondaryMetrics"))));
+        }
+        return rows;
+    }
+
+    /** {@code gc.alloc.rate.norm}; older JMH versions prefix secondary metric names with a middle dot. */
+    private static double allocationPerOp(JsonNode secondary) {
+        if (secondary != null) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = secondary.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> metric = it.next();
+                if (metric.getKey().endsWith("gc.alloc.rate.norm")) {
+                    return metric.getValue().get("score").asDouble();
+                }
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static void printTargets(Map<String, Row> rows) {
+        if (!rows.containsKey("guardFresh")) {
+            return;
+        }
+        System.out.println();
+        System.out.println("targets (issue \"Speed\"):");
+        target(rows, "guardFresh", "floor", 0.9, "fresh (RSA every time) ≥ 0.9 × floor");
+        OptionalDouble fastestPeer = rows.values().stream().filter(row -> row.name().startsWith("peer"))
+                .mapToDouble(Row::opsPerSecond).max();
+        Row fresh = rows.get("guardFresh");
+        if (fresh != null && fastestPeer.isPresent()) {
+            line("fresh ≥ fastest peer", fresh.opsPerSecond() / fastestPeer.getAsDouble(), 1.0);
+        }
+        target(rows, "guardRepeated", "floor", 20.0, "repeated (cached) ≥ 20 × floor");
+        for (String refusal : List.of("refuseBadSignature", "refuseWrongAudience", "refuseCallerNotAllowed")) {
+            target(rows, refusal, "guardFresh", 1.0, refusal + " ≥ fresh acceptance");
+        }
+    }
+
+    private static void target(Map<String, Row> rows, String measured, String against, double atLeast, String what) {
+        Row row = rows.get(measured);
+        Row base = rows.get(against);
+        if (row != null && base != null) {
+            line(what, row.opsPerSecond() / base.opsPerSecond(), atLeast);
+        }
+    }
+
+    private static void line(String what, double ratio, double atLeast) {
+        System.out.printf(Locale.ROOT, "  %-44s %8.2f×  %s%n", what, ratio, ratio >= atLeast ? "yes" : "NO");
+    }
+}
