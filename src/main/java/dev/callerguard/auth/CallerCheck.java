@@ -69,7 +69,12 @@ public final class CallerCheck {
             return refused(Refusal.EASY_AUTH_REQUIRED, warnings);
         }
 
-        BearerAuthorization.Result bearer = BearerAuthorization.read(headers.get(AUTHORIZATION));
+        String authorization = headers.get(AUTHORIZATION);
+        long keyGeneration = keys.generation();
+        VerifiedTokenCache.Hit hit = tokens == null ? null : tokens.lookup(authorization, keyGeneration);
+        BearerAuthorization.Result bearer = hit != null
+                ? new BearerAuthorization.Result(BearerAuthorization.Kind.TOKEN, hit.token())
+                : BearerAuthorization.read(authorization);
         switch (bearer.kind()) {
             case MALFORMED:
                 return refused(Refusal.MALFORMED_AUTHORIZATION, warnings);
@@ -89,7 +94,7 @@ public final class CallerCheck {
         }
 
         if (bearer.kind() == BearerAuthorization.Kind.TOKEN) {
-            return decideBearer(bearer.token(), principal, warnings);
+            return decideBearer(bearer.token(), hit, keyGeneration, principal, warnings);
         }
         if (principal != null) {
             return decide(principal, principalRules, CallerSource.EASY_AUTH, null, warnings);
@@ -98,9 +103,9 @@ public final class CallerCheck {
     }
 
     /** A token seen before and still cached skips parsing and signature; the rules run on every request. */
-    private Decision decideBearer(String token, CallerClaims principal, List<String> warnings) {
-        long keyGeneration = keys.generation();
-        CallerClaims claims = tokens == null ? null : tokens.get(token, keyGeneration);
+    private Decision decideBearer(String token, VerifiedTokenCache.Hit hit, long keyGeneration,
+                                  CallerClaims principal, List<String> warnings) {
+        CallerClaims claims = hit == null ? null : hit.claims();
         boolean cached = claims != null;
         if (!cached) {
             BearerTokenVerifier.Result verified = verifier.verify(token);

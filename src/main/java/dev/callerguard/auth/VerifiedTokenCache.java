@@ -9,15 +9,24 @@ import java.time.Instant;
 
 /**
  * Remembers tokens that passed the whole check, by their exact text, so that the same token (APIM sends the same
- * managed identity token for up to 24 hours) is not RSA-verified again on every call. What a hit saves is the
- * parsing and the signature; the claim rules still run on every hit, so expiry is re-checked and a function's own
- * policy still applies. Bounded ({@link #MAX_ENTRIES}); an entry is evicted at the token's {@code exp} at the
- * latest; everything is dropped when the key set changes; refusals are never stored. Thread-safe.
+ * managed identity token for up to 24 hours) is not parsed and RSA-verified again on every call. The claim rules
+ * still run on every hit, so expiry is re-checked and a function's own policy still applies. Bounded
+ * ({@link #MAX_ENTRIES}); an entry is evicted at the token's {@code exp} at the latest; everything is dropped
+ * when the key set changes; refusals are never stored. Thread-safe.
+ *
+ * <p>Entries are found by the token's signature segment (short to hash) and accepted only when the whole token is
+ * equal, character for character, to the one that was verified: a hit can never lend one token's verification to
+ * another.
  */
 final class VerifiedTokenCache {
     static final int MAX_ENTRIES = 10_000;
+    private static final String SCHEME = "Bearer ";
 
-    private record Entry(CallerClaims claims, long keyGeneration) {
+    /** A verified token and its claims. */
+    record Hit(String token, CallerClaims claims) {
+    }
+
+    private record Entry(String token, CallerClaims claims, long keyGeneration) {
     }
 
     private final Cache<String, Entry> cache;
@@ -25,7 +34,8 @@ final class VerifiedTokenCache {
     VerifiedTokenCache(Clock clock, int maxEntries) {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxEntries)
-                .expireAfter(Expiry.<String, Entry>creating((token, entry) -> untilExpiry(entry.claims(), clock)))
+                .expireAfter(Expiry.<String, Entry>creating((key, entry) -> untilExpiry(entry.claims(), clock)))
+                .executor(Runnable::run)
                 .build();
     }
 
@@ -35,9 +45,21 @@ final class VerifiedTokenCache {
         return left.isNegative() ? Duration.ZERO : left;
     }
 
-    /** The verified claims of {@code token} under key set {@code keyGeneration}, or {@code null}. */
-    CallerClaims get(String token, long keyGeneration) {
-        Entry entry = cache.getIfPresent(token);
+    /**
+     * The verified token an {@code Authorization} header of exactly the form {@code "Bearer <token>"} (scheme in
+     * any case, one space) carries, if that token is cached under key set {@code keyGeneration}; else
+     * {@code null}, and the header goes through the full reading.
+     */
+    Hit lookup(String authorization, long keyGeneration) {
+        if (authorization == null || authorization.length() <= SCHEME.length()
+                || !authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
+            return null;
+        }
+        int lastDot = authorization.lastIndexOf('.');
+        if (lastDot < SCHEME.length()) {
+            return null;
+        }
+        Entry entry = cache.getIfPresent(authorization.substring(lastDot + 1));
         if (entry == null) {
             return null;
         }
@@ -45,13 +67,17 @@ final class VerifiedTokenCache {
             cache.invalidateAll();
             return null;
         }
-        return entry.claims();
+        String token = entry.token();
+        boolean same = token.length() == authorization.length() - SCHEME.length()
+                && authorization.regionMatches(SCHEME.length(), token, 0, token.length());
+        return same ? new Hit(token, entry.claims()) : null;
     }
 
     /** Remembers claims whose token passed every check under key set {@code keyGeneration}. */
     void put(String token, CallerClaims claims, long keyGeneration) {
-        if (claims.expiresAt().isPresent()) {
-            cache.put(token, new Entry(claims, keyGeneration));
+        int lastDot = token.lastIndexOf('.');
+        if (claims.expiresAt().isPresent() && lastDot >= 0) {
+            cache.put(token.substring(lastDot + 1), new Entry(token, claims, keyGeneration));
         }
     }
 

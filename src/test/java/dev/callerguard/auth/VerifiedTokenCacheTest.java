@@ -124,6 +124,33 @@ class VerifiedTokenCacheTest {
     }
 
     @Test
+    void neverLendsOneTokensVerificationToAnotherWithTheSameSignature() {
+        String token = token().sign();
+        assertThat(decide(check, token)).isInstanceOf(Decision.Allowed.class);
+        String signature = token.substring(token.lastIndexOf('.') + 1);
+        String forged = token().claim("oid", TestIds.SECOND_ALLOWED_CALLER).unsigned() + signature;
+
+        Decision decision = decide(check, forged);
+
+        assertThat(decision).isInstanceOfSatisfying(Decision.Refused.class,
+                refused -> assertThat(refused.refusal()).isEqualTo(Refusal.SIGNATURE));
+        assertThat(keyLookups).hasValue(2);
+    }
+
+    @Test
+    void headerVariantsOfACachedTokenAreReadInFull() {
+        String token = token().sign();
+        decide(check, token);
+
+        Decision twoTokens = check.decide(RequestHeaders.of(Map.of("authorization", "Bearer " + token + " " + token)));
+        Decision lowerCase = check.decide(RequestHeaders.of(Map.of("authorization", "bearer " + token)));
+
+        assertThat(twoTokens).isInstanceOfSatisfying(Decision.Refused.class,
+                refused -> assertThat(refused.refusal()).isEqualTo(Refusal.MALFORMED_AUTHORIZATION));
+        assertThat(lowerCase).isInstanceOf(Decision.Allowed.class);
+    }
+
+    @Test
     void uncachedCheckVerifiesEveryTime() {
         CallerCheck uncached = check.uncached();
         String token = token().sign();
@@ -140,7 +167,7 @@ class VerifiedTokenCacheTest {
         CallerClaims claims = claims(clock.instant().getEpochSecond() + 3600);
 
         for (int i = 0; i < 1_000; i++) {
-            cache.put("token-" + i, claims, 0);
+            cache.put("h.p.token-" + i, claims, 0);
         }
 
         assertThat(cache.size()).isLessThanOrEqualTo(10);
@@ -150,9 +177,9 @@ class VerifiedTokenCacheTest {
     void neverHoldsAnEntryPastItsExpiry() {
         VerifiedTokenCache cache = new VerifiedTokenCache(clock, 10);
 
-        cache.put("expired", claims(clock.instant().getEpochSecond() - 1), 0);
+        cache.put("h.p.expired", claims(clock.instant().getEpochSecond() - 1), 0);
 
-        assertThat(cache.get("expired", 0)).isNull();
+        assertThat(cache.lookup("Bearer h.p.expired", 0)).isNull();
     }
 
     @Test
