@@ -1,14 +1,10 @@
 package dev.callerguard.auth;
 
-import java.util.Base64;
-
 /**
  * Strict base64url (RFC 7515 section 2): the URL-safe alphabet only, no padding, no line breaks, and a
  * canonical last character (unused bits zero), so that one byte string has exactly one encoding.
  */
 final class Base64Url {
-    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
-
     private Base64Url() {
     }
 
@@ -18,18 +14,25 @@ final class Base64Url {
         if (length % 4 == 1) {
             return null;
         }
+        byte[] out = new byte[length * 3 / 4];
+        int accumulated = 0;
+        int bits = 0;
+        int written = 0;
         for (int i = from; i < to; i++) {
-            if (value(text.charAt(i)) < 0) {
+            int value = value(text.charAt(i));
+            if (value < 0) {
                 return null;
             }
-        }
-        if (length > 0) {
-            int last = value(text.charAt(to - 1));
-            if ((length % 4 == 2 && (last & 0x0F) != 0) || (length % 4 == 3 && (last & 0x03) != 0)) {
-                return null;
+            accumulated = (accumulated << 6) | value;
+            bits += 6;
+            if (bits >= 8) {
+                bits -= 8;
+                out[written++] = (byte) (accumulated >> bits);
+                accumulated &= (1 << bits) - 1;
             }
         }
-        return DECODER.decode(text.substring(from, to));
+        // The bits left over after the last whole byte must be zero: one byte string, one encoding.
+        return accumulated == 0 ? out : null;
     }
 
     private static int value(char c) {

@@ -36,7 +36,7 @@ final class Rs256Signature {
         try {
             Signature verifier = VERIFIERS.get();
             verifier.initVerify(key);
-            verifier.update(token.substring(0, signingInputEnd).getBytes(StandardCharsets.US_ASCII));
+            verifier.update(token.getBytes(StandardCharsets.US_ASCII), 0, signingInputEnd);
             return verifier.verify(signature);
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;
