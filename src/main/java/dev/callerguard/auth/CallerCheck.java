@@ -97,7 +97,7 @@ public final class CallerCheck {
             return decideBearer(bearer.token(), hit, keyGeneration, principal, warnings);
         }
         if (principal != null) {
-            return decide(principal, principalRules, CallerSource.EASY_AUTH, null, warnings);
+            return decide(principal, principalRules, CallerSource.EASY_AUTH, null, warnings, null);
         }
         return refused(Refusal.NO_CREDENTIALS, warnings);
     }
@@ -114,15 +114,16 @@ public final class CallerCheck {
             }
             claims = verified.claims();
         }
-        Decision decision = decide(claims, bearerRules, CallerSource.BEARER, principal, warnings);
-        if (!cached && tokens != null && decision instanceof Decision.Allowed) {
-            tokens.put(token, claims, keyGeneration);
+        Decision decision = decide(claims, bearerRules, CallerSource.BEARER, principal, warnings,
+                cached ? hit.caller() : null);
+        if (!cached && tokens != null && decision instanceof Decision.Allowed allowed) {
+            tokens.put(token, claims, allowed.caller(), keyGeneration);
         }
         return decision;
     }
 
     private static Decision decide(CallerClaims claims, ClaimRules rules, CallerSource source,
-                                   CallerClaims principal, List<String> warnings) {
+                                   CallerClaims principal, List<String> warnings, VerifiedCaller known) {
         Optional<Refusal> refusal = rules.check(claims);
         Optional<String> oid = claims.objectId().flatMap(Guids::canonical);
         if (refusal.isPresent()) {
@@ -131,7 +132,7 @@ public final class CallerCheck {
         if (principal != null && !principal.objectId().flatMap(Guids::canonical).equals(oid)) {
             return new Decision.Refused(Refusal.CALLER_MISMATCH, oid, claims.appId(), warnings);
         }
-        return new Decision.Allowed(VerifiedCaller.from(claims, source), warnings);
+        return new Decision.Allowed(known != null ? known : VerifiedCaller.from(claims, source), warnings);
     }
 
     private static Decision refused(Refusal refusal, List<String> warnings) {

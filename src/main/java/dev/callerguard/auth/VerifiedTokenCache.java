@@ -22,11 +22,14 @@ final class VerifiedTokenCache {
     static final int MAX_ENTRIES = 10_000;
     private static final String SCHEME = "Bearer ";
 
-    /** A verified token and its claims. */
-    record Hit(String token, CallerClaims claims) {
+    /** Characters of the signature segment's end that find an entry: 258 bits, short to hash. */
+    static final int KEY_LENGTH = 43;
+
+    /** A verified token, its claims, and the caller the check made of them. */
+    record Hit(String token, CallerClaims claims, VerifiedCaller caller) {
     }
 
-    private record Entry(String token, CallerClaims claims, long keyGeneration) {
+    private record Entry(String token, CallerClaims claims, VerifiedCaller caller, long keyGeneration) {
     }
 
     private final Cache<String, Entry> cache;
@@ -55,11 +58,7 @@ final class VerifiedTokenCache {
                 || !authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
             return null;
         }
-        int lastDot = authorization.lastIndexOf('.');
-        if (lastDot < SCHEME.length()) {
-            return null;
-        }
-        Entry entry = cache.getIfPresent(authorization.substring(lastDot + 1));
+        Entry entry = cache.getIfPresent(key(authorization));
         if (entry == null) {
             return null;
         }
@@ -70,15 +69,19 @@ final class VerifiedTokenCache {
         String token = entry.token();
         boolean same = token.length() == authorization.length() - SCHEME.length()
                 && authorization.regionMatches(SCHEME.length(), token, 0, token.length());
-        return same ? new Hit(token, entry.claims()) : null;
+        return same ? new Hit(token, entry.claims(), entry.caller()) : null;
     }
 
     /** Remembers claims whose token passed every check under key set {@code keyGeneration}. */
-    void put(String token, CallerClaims claims, long keyGeneration) {
-        int lastDot = token.lastIndexOf('.');
-        if (claims.expiresAt().isPresent() && lastDot >= 0) {
-            cache.put(token.substring(lastDot + 1), new Entry(token, claims, keyGeneration));
+    void put(String token, CallerClaims claims, VerifiedCaller caller, long keyGeneration) {
+        if (claims.expiresAt().isPresent()) {
+            cache.put(key(token), new Entry(token, claims, caller, keyGeneration));
         }
+    }
+
+    /** The end of the text (the end of a token's signature): only finds entries, never decides equality. */
+    private static String key(String text) {
+        return text.substring(Math.max(0, text.length() - KEY_LENGTH));
     }
 
     /** Entries held (approximate while evictions are pending). */

@@ -167,7 +167,7 @@ class VerifiedTokenCacheTest {
         CallerClaims claims = claims(clock.instant().getEpochSecond() + 3600);
 
         for (int i = 0; i < 1_000; i++) {
-            cache.put("h.p.token-" + i, claims, 0);
+            cache.put("h.p.token-" + i, claims, null, 0);
         }
 
         assertThat(cache.size()).isLessThanOrEqualTo(10);
@@ -177,7 +177,7 @@ class VerifiedTokenCacheTest {
     void neverHoldsAnEntryPastItsExpiry() {
         VerifiedTokenCache cache = new VerifiedTokenCache(clock, 10);
 
-        cache.put("h.p.expired", claims(clock.instant().getEpochSecond() - 1), 0);
+        cache.put("h.p.expired", claims(clock.instant().getEpochSecond() - 1), null, 0);
 
         assertThat(cache.lookup("Bearer h.p.expired", 0)).isNull();
     }
