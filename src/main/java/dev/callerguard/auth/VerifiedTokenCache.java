@@ -29,7 +29,8 @@ final class VerifiedTokenCache {
     record Hit(String token, CallerClaims claims, VerifiedCaller caller) {
     }
 
-    private record Entry(String token, CallerClaims claims, VerifiedCaller caller, long keyGeneration) {
+    /** {@code header} is {@code "Bearer " + token}, the form APIM and most clients send, for a fast equality. */
+    private record Entry(String token, String header, CallerClaims claims, VerifiedCaller caller, long keyGeneration) {
     }
 
     private final Cache<String, Entry> cache;
@@ -67,15 +68,17 @@ final class VerifiedTokenCache {
             return null;
         }
         String token = entry.token();
-        boolean same = token.length() == authorization.length() - SCHEME.length()
-                && authorization.regionMatches(SCHEME.length(), token, 0, token.length());
+        // String.equals is an intrinsic; regionMatches is a plain loop, so it only serves other scheme spellings.
+        boolean same = authorization.equals(entry.header())
+                || (token.length() == authorization.length() - SCHEME.length()
+                        && authorization.regionMatches(SCHEME.length(), token, 0, token.length()));
         return same ? new Hit(token, entry.claims(), entry.caller()) : null;
     }
 
     /** Remembers claims whose token passed every check under key set {@code keyGeneration}. */
     void put(String token, CallerClaims claims, VerifiedCaller caller, long keyGeneration) {
         if (claims.expiresAt().isPresent()) {
-            cache.put(key(token), new Entry(token, claims, caller, keyGeneration));
+            cache.put(key(token), new Entry(token, SCHEME + token, claims, caller, keyGeneration));
         }
     }
 
