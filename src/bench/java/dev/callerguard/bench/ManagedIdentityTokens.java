@@ -99,36 +99,6 @@ final class ManagedIdentityTokens {
         }
     }
 
-    /**
-     * The {@code X-MS-CLIENT-PRINCIPAL} value App Service Authentication would inject for a token with these
-     * claims: every claim as {@code {typ, val}}, with the long claim type URIs Easy Auth renames some to.
-     */
-    static String easyAuthPrincipal(Map<String, Object> claims) {
-        Map<String, String> longNames = Map.of(
-                "oid", "http://schemas.microsoft.com/identity/claims/objectidentifier",
-                "tid", "http://schemas.microsoft.com/identity/claims/tenantid",
-                "sub", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier");
-        List<Map<String, String>> entries = new ArrayList<>();
-        claims.forEach((type, value) -> {
-            String typ = longNames.getOrDefault(type, type);
-            if (value instanceof List<?> values) {
-                values.forEach(v -> entries.add(Map.of("typ", typ, "val", String.valueOf(v))));
-            } else {
-                entries.add(Map.of("typ", typ, "val", String.valueOf(value)));
-            }
-        });
-        Map<String, Object> principal = new LinkedHashMap<>();
-        principal.put("auth_typ", "aad");
-        principal.put("claims", entries);
-        principal.put("name_typ", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name");
-        principal.put("role_typ", "http://schemas.microsoft.com/ws/2008/06/identity/claims/role");
-        try {
-            return Base64.getEncoder().encodeToString(MAPPER.writeValueAsBytes(principal));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static String encode(Map<String, Object> json) {
         try {
             return BASE64URL.encodeToString(MAPPER.writeValueAsBytes(json));

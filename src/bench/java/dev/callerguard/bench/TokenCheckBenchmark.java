@@ -24,6 +24,7 @@ import dev.callerguard.auth.KeyLookup;
 import dev.callerguard.auth.Refusal;
 import dev.callerguard.auth.RequestHeaders;
 import dev.callerguard.auth.SigningKeys;
+import dev.callerguard.local.EasyAuthEmulation;
 import dev.callerguard.local.LocalIdentities;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -116,7 +117,7 @@ public class TokenCheckBenchmark {
         easyAuth = new CallerCheck(GuardSettings.load(values), keys, CLOCK);
 
         bearer = headers(CallerCheck.AUTHORIZATION, "Bearer " + token);
-        principal = headers(CallerCheck.CLIENT_PRINCIPAL, ManagedIdentityTokens.easyAuthPrincipal(claims));
+        principal = headers(CallerCheck.CLIENT_PRINCIPAL, EasyAuthEmulation.principal(claims));
         badSignature = headers(CallerCheck.AUTHORIZATION, "Bearer " + withOneSignatureCharChanged(token));
         wrongAudience = headers(CallerCheck.AUTHORIZATION, "Bearer " + tokens.sign(
                 tokens.claims(LocalIdentities.APIM, "https://management.azure.com/")));

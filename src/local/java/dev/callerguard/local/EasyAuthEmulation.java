@@ -25,7 +25,7 @@ import java.util.function.Function;
  * {@code X-MS-CLIENT-PRINCIPAL*} headers, and injects the principal with Easy Auth's long claim names plus
  * {@code -ID}, {@code -NAME} and {@code -IDP}. Unauthenticated requests get Easy Auth's own 401.
  */
-final class EasyAuthEmulation {
+public final class EasyAuthEmulation {
     static final String PRINCIPAL = "x-ms-client-principal";
 
     /** Claim types Easy Auth renames to URIs; others keep their short names. */
@@ -92,7 +92,11 @@ final class EasyAuthEmulation {
         return kept;
     }
 
-    static String principal(Map<String, Object> claims) {
+    /**
+     * The {@code X-MS-CLIENT-PRINCIPAL} value Easy Auth would inject for a token with these claims: every claim
+     * as {@code {typ, val}} (one entry per value of a list), with the long claim type URIs Easy Auth renames some to.
+     */
+    public static String principal(Map<String, Object> claims) {
         List<Map<String, String>> entries = new ArrayList<>();
         claims.forEach((type, value) -> {
             String typ = LONG_NAMES.getOrDefault(type, type);
