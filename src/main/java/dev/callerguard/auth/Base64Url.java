@@ -1,5 +1,7 @@
 package dev.callerguard.auth;
 
+import java.util.Arrays;
+
 /**
  * Strict base64url (RFC 7515 section 2): the URL-safe alphabet only, no padding, no line breaks, and a
  * canonical last character (unused bits zero), so that one byte string has exactly one encoding.
@@ -35,22 +37,18 @@ final class Base64Url {
         return accumulated == 0 ? out : null;
     }
 
+    /** The 6-bit value of each ASCII character of the URL-safe alphabet; -1 for every other character. */
+    private static final int[] VALUES = new int[128];
+
+    static {
+        Arrays.fill(VALUES, -1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (int i = 0; i < alphabet.length(); i++) {
+            VALUES[alphabet.charAt(i)] = i;
+        }
+    }
+
     private static int value(char c) {
-        if (c >= 'A' && c <= 'Z') {
-            return c - 'A';
-        }
-        if (c >= 'a' && c <= 'z') {
-            return c - 'a' + 26;
-        }
-        if (c >= '0' && c <= '9') {
-            return c - '0' + 52;
-        }
-        if (c == '-') {
-            return 62;
-        }
-        if (c == '_') {
-            return 63;
-        }
-        return -1;
+        return c < 128 ? VALUES[c] : -1;
     }
 }

@@ -60,8 +60,17 @@ final class BearerAuthorization {
         return new Result(Kind.TOKEN, value.substring(start, length));
     }
 
+    /** The {@code b64token} characters other than the trailing {@code =}, as a table indexed by ASCII code. */
+    private static final boolean[] TOKEN_CHARS = new boolean[128];
+
+    static {
+        String chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/";
+        for (int i = 0; i < chars.length(); i++) {
+            TOKEN_CHARS[chars.charAt(i)] = true;
+        }
+    }
+
     private static boolean isTokenChar(char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+        return c < 128 && TOKEN_CHARS[c];
     }
 }
