@@ -10,9 +10,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code scripts/run-local.sh}: starts the identity emulator and the functions host for the staged app with the
@@ -86,7 +84,7 @@ public final class LocalRun {
     /** Whether the authority names this machine (localhost or a loopback address), in any case. */
     private static boolean isThisMachine(String authority) {
         String host = URI.create(authority.strip()).getHost();
-        return host != null && Set.of("localhost", "127.0.0.1", "[::1]").contains(host.toLowerCase(Locale.ROOT));
+        return host != null && GuardSettings.isLoopback(host);
     }
 
     private static void writeSession(IdentityEmulator emulator, String identityHeader, HostProcess host)

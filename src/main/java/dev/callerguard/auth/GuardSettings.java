@@ -279,7 +279,8 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
         }
     }
 
-    static boolean isLoopback(String host) {
+    /** Whether a host names this machine: {@code localhost} or a loopback address, in any case. */
+    public static boolean isLoopback(String host) {
         String h = host.toLowerCase(Locale.ROOT);
         return h.equals("localhost") || h.equals("127.0.0.1") || h.equals("[::1]") || h.equals("::1");
     }
