@@ -1,44 +1,61 @@
 package dev.callerguard.auth;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 
 /**
  * Strict base64url (RFC 7515 section 2): the URL-safe alphabet only, no padding, no line breaks, and a
- * canonical last character (unused bits zero), so that one byte string has exactly one encoding.
+ * canonical last character (unused bits zero), so that one byte string has exactly one encoding. The decoding
+ * itself is the JDK's URL-safe decoder, which refuses every character outside the alphabet; the two rules it
+ * does not enforce (no padding, canonical last character) are checked here first.
  */
 final class Base64Url {
+    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+
     private Base64Url() {
     }
 
     /** Decodes {@code text[from, to)}, or returns {@code null} when it is not strict base64url. */
     static byte[] decode(String text, int from, int to) {
-        int length = to - from;
-        if (length % 4 == 1) {
-            return null;
-        }
-        byte[] out = new byte[length * 3 / 4];
-        int accumulated = 0;
-        int bits = 0;
-        int written = 0;
-        for (int i = from; i < to; i++) {
-            int value = value(text.charAt(i));
-            if (value < 0) {
-                return null;
-            }
-            accumulated = (accumulated << 6) | value;
-            bits += 6;
-            if (bits >= 8) {
-                bits -= 8;
-                out[written++] = (byte) (accumulated >> bits);
-                accumulated &= (1 << bits) - 1;
-            }
-        }
-        // The bits left over after the last whole byte must be zero: one byte string, one encoding.
-        return accumulated == 0 ? out : null;
+        return decode(text.getBytes(StandardCharsets.ISO_8859_1), from, to);
     }
 
-    /** The 6-bit value of each ASCII character of the URL-safe alphabet; -1 for every other character. */
-    private static final int[] VALUES = new int[128];
+    /**
+     * Decodes the characters {@code ascii[from, to)}, or returns {@code null} when they are not strict base64url.
+     * Bytes outside ASCII are refused like any other character outside the alphabet.
+     */
+    static byte[] decode(byte[] ascii, int from, int to) {
+        int length = to - from;
+        if (length == 0) {
+            return new byte[0];
+        }
+        // The JDK decoder refuses an '=' followed by anything, so a last character of the alphabet rules out
+        // padding anywhere; its unused low bits must be zero.
+        int last = value(ascii[to - 1]);
+        int unusedBits = switch (length % 4) {
+            case 0 -> 0;
+            case 2 -> 0x0F;
+            case 3 -> 0x03;
+            default -> -1;
+        };
+        if (last < 0 || unusedBits < 0 || (last & unusedBits) != 0) {
+            return null;
+        }
+        ByteBuffer decoded;
+        try {
+            decoded = DECODER.decode(ByteBuffer.wrap(ascii, from, length));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        byte[] bytes = decoded.array();
+        return decoded.arrayOffset() == 0 && decoded.remaining() == bytes.length
+                ? bytes : Arrays.copyOfRange(bytes, decoded.arrayOffset(), decoded.arrayOffset() + decoded.limit());
+    }
+
+    /** The 6-bit value of each ASCII character of the URL-safe alphabet; -1 for every other byte. */
+    private static final int[] VALUES = new int[256];
 
     static {
         Arrays.fill(VALUES, -1);
@@ -48,7 +65,7 @@ final class Base64Url {
         }
     }
 
-    private static int value(char c) {
-        return c < 128 ? VALUES[c] : -1;
+    private static int value(byte b) {
+        return VALUES[b & 0xFF];
     }
 }

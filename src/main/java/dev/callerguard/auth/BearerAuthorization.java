@@ -3,8 +3,8 @@ package dev.callerguard.auth;
 /**
  * Reads the {@code Authorization} header as RFC 6750 section 2.1 defines it: the {@code Bearer} scheme (any case),
  * one or more spaces, exactly one {@code b64token} ({@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" )
- * *"="}). Another scheme counts as no bearer credentials. Scanned by hand, once, without a regex: this runs on
- * every request and a token is 1-3 KB.
+ * *"="}). Another scheme counts as no bearer credentials. Scanned by hand, without a regex: this runs on every
+ * request and a token is 1-3 KB.
  */
 final class BearerAuthorization {
     /** Longest header accepted; larger ones are refused before any decoding. */
@@ -25,7 +25,19 @@ final class BearerAuthorization {
     private BearerAuthorization() {
     }
 
+    /** Reads the header, checking the credential's characters. */
     static Result read(String header) {
+        Result located = locate(header);
+        return located.kind() == Kind.TOKEN && !isB64Token(located.token()) ? MALFORMED : located;
+    }
+
+    /**
+     * Reads the header's structure, leaving the credential's characters unchecked: a {@link Kind#TOKEN} here is
+     * a b64token only if {@link #isB64Token} says so. The check uses this because a token that parses as a JWS
+     * holds base64url characters and dots alone, all b64token characters, so the scan is needed only when it
+     * does not parse.
+     */
+    static Result locate(String header) {
         if (header == null || header.isBlank()) {
             return ABSENT;
         }
@@ -46,18 +58,21 @@ final class BearerAuthorization {
         while (start < length && value.charAt(start) == ' ') {
             start++;
         }
-        int end = start;
-        while (end < length && isTokenChar(value.charAt(end))) {
+        return new Result(Kind.TOKEN, value.substring(start, length));
+    }
+
+    /** Whether {@code credential} is one {@code b64token}: token characters, then nothing but {@code =}. */
+    static boolean isB64Token(String credential) {
+        int length = credential.length();
+        int end = 0;
+        while (end < length && isTokenChar(credential.charAt(end))) {
             end++;
         }
         int padding = end;
-        while (padding < length && value.charAt(padding) == '=') {
+        while (padding < length && credential.charAt(padding) == '=') {
             padding++;
         }
-        if (end == start || padding != length) {
-            return MALFORMED;
-        }
-        return new Result(Kind.TOKEN, value.substring(start, length));
+        return end > 0 && padding == length;
     }
 
     /** The {@code b64token} characters other than the trailing {@code =}, as a table indexed by ASCII code. */

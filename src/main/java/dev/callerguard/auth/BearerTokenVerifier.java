@@ -22,11 +22,19 @@ final class BearerTokenVerifier {
 
     Result verify(String token) {
         try {
-            CompactJws jws = CompactJws.parse(token);
-            Refusal signatureRefusal = signatures.verify(jws);
-            if (signatureRefusal != null) {
-                return Result.refused(signatureRefusal);
-            }
+            return verify(CompactJws.parse(token));
+        } catch (MalformedCredentialException e) {
+            return Result.refused(e.refusal());
+        }
+    }
+
+    /** Verifies a token already split and decoded. */
+    Result verify(CompactJws jws) {
+        Refusal signatureRefusal = signatures.verify(jws);
+        if (signatureRefusal != null) {
+            return Result.refused(signatureRefusal);
+        }
+        try {
             return new Result(TokenClaimsReader.read(jws.claims()), null);
         } catch (MalformedCredentialException e) {
             return Result.refused(e.refusal());

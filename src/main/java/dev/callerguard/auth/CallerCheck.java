@@ -74,7 +74,7 @@ public final class CallerCheck {
         VerifiedTokenCache.Hit hit = tokens == null ? null : tokens.lookup(authorization, keyGeneration);
         BearerAuthorization.Result bearer = hit != null
                 ? new BearerAuthorization.Result(BearerAuthorization.Kind.TOKEN, hit.token())
-                : BearerAuthorization.read(authorization);
+                : BearerAuthorization.locate(authorization);
         switch (bearer.kind()) {
             case MALFORMED:
                 return refused(Refusal.MALFORMED_AUTHORIZATION, warnings);
@@ -82,6 +82,20 @@ public final class CallerCheck {
                 return refused(Refusal.AUTHORIZATION_TOO_LARGE, warnings);
             default:
                 break;
+        }
+        // A new token is split and decoded now; only when that fails are its characters scanned, to tell a header
+        // that is not RFC 6750 (400) from a b64token that is not a JWS (401, reported after the principal is read).
+        CompactJws jws = null;
+        Refusal malformedToken = null;
+        if (bearer.kind() == BearerAuthorization.Kind.TOKEN && hit == null) {
+            try {
+                jws = CompactJws.parse(bearer.token());
+            } catch (MalformedCredentialException e) {
+                if (!BearerAuthorization.isB64Token(bearer.token())) {
+                    return refused(Refusal.MALFORMED_AUTHORIZATION, warnings);
+                }
+                malformedToken = e.refusal();
+            }
         }
 
         CallerClaims principal = null;
@@ -93,8 +107,11 @@ public final class CallerCheck {
             }
         }
 
+        if (malformedToken != null) {
+            return refused(malformedToken, warnings);
+        }
         if (bearer.kind() == BearerAuthorization.Kind.TOKEN) {
-            return decideBearer(bearer.token(), hit, keyGeneration, principal, warnings);
+            return decideBearer(bearer.token(), jws, hit, keyGeneration, principal, warnings);
         }
         if (principal != null) {
             return decide(principal, principalRules, CallerSource.EASY_AUTH, null, warnings, null);
@@ -103,12 +120,12 @@ public final class CallerCheck {
     }
 
     /** A token seen before and still cached skips parsing and signature; the rules run on every request. */
-    private Decision decideBearer(String token, VerifiedTokenCache.Hit hit, long keyGeneration,
+    private Decision decideBearer(String token, CompactJws jws, VerifiedTokenCache.Hit hit, long keyGeneration,
                                   CallerClaims principal, List<String> warnings) {
         CallerClaims claims = hit == null ? null : hit.claims();
         boolean cached = claims != null;
         if (!cached) {
-            BearerTokenVerifier.Result verified = verifier.verify(token);
+            BearerTokenVerifier.Result verified = verifier.verify(jws);
             if (verified.refusal() != null) {
                 return refused(verified.refusal(), warnings);
             }

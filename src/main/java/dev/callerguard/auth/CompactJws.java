@@ -1,6 +1,7 @@
 package dev.callerguard.auth;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * A JWS in compact serialization (RFC 7515 section 7.1), split and decoded strictly but not yet trusted: exactly
@@ -8,12 +9,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * care what it holds.
  *
  * @param token            the compact serialization as received
+ * @param ascii            its characters as bytes, for decoding and for the signature (a character above U+00FF
+ *                         becomes {@code ?}, which no segment may hold)
  * @param header           the protected header
  * @param payload          the payload bytes
  * @param signature        the signature bytes
  * @param signingInputEnd  where {@code header.payload} ends in {@code token}
  */
-record CompactJws(String token, ObjectNode header, byte[] payload, byte[] signature, int signingInputEnd) {
+record CompactJws(String token, byte[] ascii, Map<String, Object> header, byte[] payload, byte[] signature, int signingInputEnd) {
 
     /** Longest token accepted; Entra access tokens are 1-3 KB. */
     static final int MAX_LENGTH = 16 * 1024;
@@ -27,18 +30,19 @@ record CompactJws(String token, ObjectNode header, byte[] payload, byte[] signat
         if (first <= 0 || second < 0 || token.indexOf('.', second + 1) >= 0) {
             throw malformed("not three segments");
         }
-        byte[] headerBytes = Base64Url.decode(token, 0, first);
-        byte[] payload = Base64Url.decode(token, first + 1, second);
-        byte[] signature = Base64Url.decode(token, second + 1, token.length());
+        byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] headerBytes = Base64Url.decode(ascii, 0, first);
+        byte[] payload = Base64Url.decode(ascii, first + 1, second);
+        byte[] signature = Base64Url.decode(ascii, second + 1, ascii.length);
         if (headerBytes == null || payload == null || signature == null) {
             throw malformed("not base64url");
         }
-        ObjectNode header = StrictJson.object(headerBytes, Refusal.MALFORMED_TOKEN);
-        return new CompactJws(token, header, payload, signature, second);
+        Map<String, Object> header = StrictJson.object(headerBytes, Refusal.MALFORMED_TOKEN);
+        return new CompactJws(token, ascii, header, payload, signature, second);
     }
 
     /** The payload as a JSON object (a JWT's claims set). */
-    ObjectNode claims() throws MalformedCredentialException {
+    Map<String, Object> claims() throws MalformedCredentialException {
         return StrictJson.object(payload, Refusal.MALFORMED_TOKEN);
     }
 

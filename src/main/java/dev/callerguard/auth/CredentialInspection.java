@@ -1,6 +1,5 @@
 package dev.callerguard.auth;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,11 +35,10 @@ public record CredentialInspection(Map<String, Object> header, Map<String, Objec
     /** A step's outcome. */
     public enum Verdict { PASS, FAIL, SKIP }
 
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
     public CredentialInspection {
-        header = Map.copyOf(header);
-        claims = Map.copyOf(claims);
+        header = JsonObject.immutable(header);
+        claims = JsonObject.immutable(claims);
         steps = List.copyOf(steps);
     }
 
@@ -64,7 +62,7 @@ public record CredentialInspection(Map<String, Object> header, Map<String, Objec
             steps.add(Step.fail("structure", e.refusal()));
             return new CredentialInspection(Map.of(), Map.of(), steps);
         }
-        Map<String, Object> header = StrictJson.MAPPER.convertValue(jws.header(), MAP);
+        Map<String, Object> header = jws.header();
         Refusal headerRefusal = JwsSignatureVerifier.checkHeader(jws.header());
         steps.add(headerRefusal == null ? Step.pass("header") : Step.fail("header", headerRefusal));
         if (keys.isEmpty()) {

@@ -1,7 +1,5 @@
 package dev.callerguard.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -41,32 +39,28 @@ public final class EasyAuthPrincipalParser {
         } catch (IllegalArgumentException e) {
             throw malformed("not base64");
         }
-        ObjectNode principal = StrictJson.object(json, Refusal.MALFORMED_PRINCIPAL);
-        JsonNode authType = principal.get("auth_typ");
-        if (authType == null || !authType.isTextual() || !authType.textValue().equalsIgnoreCase("aad")) {
+        Map<String, Object> principal = StrictJson.object(json, Refusal.MALFORMED_PRINCIPAL);
+        if (!(principal.get("auth_typ") instanceof String authType) || !authType.equalsIgnoreCase("aad")) {
             throw malformed("not a Microsoft Entra principal");
         }
-        JsonNode claims = principal.get("claims");
-        if (claims == null || !claims.isArray()) {
+        if (!(principal.get("claims") instanceof List<?> claims)) {
             throw malformed("no claims array");
         }
         Set<String> roleTypes = new LinkedHashSet<>(List.of("roles", ROLE_URI));
-        JsonNode roleType = principal.get("role_typ");
-        if (roleType != null) {
-            if (!roleType.isTextual()) {
+        if (principal.containsKey("role_typ")) {
+            if (!(principal.get("role_typ") instanceof String roleType)) {
                 throw malformed("role_typ is not a string");
             }
-            roleTypes.add(roleType.textValue());
+            roleTypes.add(roleType);
         }
 
         Map<String, List<String>> byType = new LinkedHashMap<>();
-        for (JsonNode claim : claims) {
-            JsonNode typ = claim.get("typ");
-            JsonNode val = claim.get("val");
-            if (!claim.isObject() || typ == null || !typ.isTextual() || val == null || !val.isTextual()) {
+        for (Object claim : claims) {
+            if (!(claim instanceof Map<?, ?> entry) || !(entry.get("typ") instanceof String typ)
+                    || !(entry.get("val") instanceof String val)) {
                 throw malformed("claim without string typ and val");
             }
-            byType.computeIfAbsent(typ.textValue(), k -> new ArrayList<>()).add(val.textValue());
+            byType.computeIfAbsent(typ, k -> new ArrayList<>()).add(val);
         }
 
         List<String> roles = new ArrayList<>();

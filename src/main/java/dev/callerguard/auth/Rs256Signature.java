@@ -1,6 +1,5 @@
 package dev.callerguard.auth;
 
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.NoSuchAlgorithmException;
 import java.security.Signature;
@@ -26,17 +25,17 @@ final class Rs256Signature {
     }
 
     /**
-     * Whether {@code signature} is a valid RS256 signature by {@code key} over {@code token[0, signingInputEnd)}
+     * Whether {@code signature} is a valid RS256 signature by {@code key} over {@code ascii[0, signingInputEnd)}
      * (the ASCII {@code header.payload}). A signature whose length is not the modulus length is refused first.
      */
-    static boolean verify(RSAPublicKey key, String token, int signingInputEnd, byte[] signature) {
+    static boolean verify(RSAPublicKey key, byte[] ascii, int signingInputEnd, byte[] signature) {
         if (signature.length != (key.getModulus().bitLength() + 7) / 8) {
             return false;
         }
         try {
             Signature verifier = VERIFIERS.get();
             verifier.initVerify(key);
-            verifier.update(token.getBytes(StandardCharsets.US_ASCII), 0, signingInputEnd);
+            verifier.update(ascii, 0, signingInputEnd);
             return verifier.verify(signature);
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;

@@ -1,9 +1,9 @@
 package dev.callerguard.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Reads the claims the check needs from a token payload, refusing claims of the wrong JSON type. */
@@ -14,7 +14,7 @@ final class TokenClaimsReader {
     private TokenClaimsReader() {
     }
 
-    static CallerClaims read(ObjectNode payload) throws MalformedCredentialException {
+    static CallerClaims read(Map<String, Object> payload) throws MalformedCredentialException {
         Optional<String> appid = string(payload, "appid");
         Optional<String> azp = string(payload, "azp");
         if (appid.isPresent() && azp.isPresent() && !appid.equals(azp)) {
@@ -29,56 +29,74 @@ final class TokenClaimsReader {
                 strings(payload, "roles"),
                 numericDate(payload, "exp"),
                 numericDate(payload, "nbf"),
-                new ClaimsView(payload));
+                withoutNulls(payload));
     }
 
-    private static Optional<String> string(ObjectNode payload, String name) throws MalformedCredentialException {
-        JsonNode node = payload.get(name);
-        if (node == null) {
+    private static Optional<String> string(Map<String, Object> payload, String name)
+            throws MalformedCredentialException {
+        Object value = claim(payload, name);
+        if (value == null) {
             return Optional.empty();
         }
-        if (!node.isTextual()) {
+        if (!(value instanceof String text)) {
             throw malformed(name + " is not a string");
         }
-        return Optional.of(node.textValue());
+        return Optional.of(text);
     }
 
-    private static List<String> strings(ObjectNode payload, String name) throws MalformedCredentialException {
-        JsonNode node = payload.get(name);
-        if (node == null) {
+    private static List<String> strings(Map<String, Object> payload, String name) throws MalformedCredentialException {
+        Object value = claim(payload, name);
+        if (value == null) {
             return List.of();
         }
-        if (!node.isArray()) {
+        if (!(value instanceof List<?> elements)) {
             throw malformed(name + " is not an array");
         }
-        List<String> values = new ArrayList<>(node.size());
-        for (JsonNode element : node) {
-            if (!element.isTextual()) {
+        List<String> values = new ArrayList<>(elements.size());
+        for (Object element : elements) {
+            if (!(element instanceof String text)) {
                 throw malformed(name + " holds a non-string");
             }
-            values.add(element.textValue());
+            values.add(text);
         }
         return values;
     }
 
-    private static List<String> stringOrStrings(ObjectNode payload, String name) throws MalformedCredentialException {
-        JsonNode node = payload.get(name);
-        if (node != null && node.isTextual()) {
-            return List.of(node.textValue());
-        }
-        return strings(payload, name);
+    private static List<String> stringOrStrings(Map<String, Object> payload, String name)
+            throws MalformedCredentialException {
+        return payload.get(name) instanceof String text ? List.of(text) : strings(payload, name);
     }
 
-    private static Optional<Long> numericDate(ObjectNode payload, String name) throws MalformedCredentialException {
-        JsonNode node = payload.get(name);
-        if (node == null) {
+    private static Optional<Long> numericDate(Map<String, Object> payload, String name)
+            throws MalformedCredentialException {
+        Object value = claim(payload, name);
+        if (value == null) {
             return Optional.empty();
         }
-        if (!node.isIntegralNumber() || !node.canConvertToLong()
-                || node.longValue() < 0 || node.longValue() > MAX_NUMERIC_DATE) {
+        if (!(value instanceof Integer || value instanceof Long)
+                || ((Number) value).longValue() < 0 || ((Number) value).longValue() > MAX_NUMERIC_DATE) {
             throw malformed(name + " is not a NumericDate in range");
         }
-        return Optional.of(node.longValue());
+        return Optional.of(((Number) value).longValue());
+    }
+
+    /** The claim's value, {@code null} when absent; a claim that is JSON null has no type the check accepts. */
+    private static Object claim(Map<String, Object> payload, String name) throws MalformedCredentialException {
+        Object value = payload.get(name);
+        if (value == null && payload.containsKey(name)) {
+            throw malformed(name + " is null");
+        }
+        return value;
+    }
+
+    /** The claims a function may read: those whose value is JSON null are left out, as if absent. */
+    private static Map<String, Object> withoutNulls(Map<String, Object> payload) {
+        if (!payload.containsValue(null)) {
+            return payload;
+        }
+        Map<String, Object> present = new LinkedHashMap<>(payload);
+        present.values().removeIf(value -> value == null);
+        return new JsonObject(present);
     }
 
     private static MalformedCredentialException malformed(String detail) {

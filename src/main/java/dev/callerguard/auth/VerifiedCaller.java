@@ -19,7 +19,7 @@ public record VerifiedCaller(String objectId, String tenantId, Optional<String> 
 
     public VerifiedCaller {
         roles = List.copyOf(roles);
-        claims = ClaimsView.immutable(claims);
+        claims = JsonObject.immutable(claims);
     }
 
     static VerifiedCaller from(CallerClaims claims, CallerSource source) {

@@ -66,6 +66,25 @@ class Base64UrlTest {
     }
 
     @Test
+    void refusesCharactersBeyondLatin1WhoseBytesWouldBeQuestionMarks() {
+        assertThat(decode("aGVs\u0100G8")).isNull();
+        assertThat(decode("aGVs\u013fG8")).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aG=sbG8x", "aGk=aGk", "aGk==aGk", "=aGk"})
+    void refusesPaddingAnywhereInTheText(String text) {
+        assertThat(decode(text)).isNull();
+    }
+
+    @Test
+    void decodesOnlyTheGivenRangeOfBytes() {
+        byte[] ascii = "xx.aGVsbG8.yy".getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(Base64Url.decode(ascii, 3, 10)).isEqualTo("hello".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void refusesALengthOneMoreThanAMultipleOfFour() {
         assertThat(decode("aGVsb")).isNull();
     }

@@ -113,4 +113,28 @@ class BearerAuthorizationTest {
         assertThat(result.kind()).isEqualTo(Kind.TOO_LARGE);
         assertThat(result.token()).isNull();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc$def", "a b", "abc=def", "a\"b", "tok\u00e9n", "=abc", "abc\u0100"})
+    void locatesACredentialWithoutJudgingItsCharacters(String credential) {
+        Result located = BearerAuthorization.locate("Bearer " + credential);
+
+        assertThat(located.kind()).isEqualTo(Kind.TOKEN);
+        assertThat(located.token()).isEqualTo(credential);
+        assertThat(BearerAuthorization.isB64Token(credential)).isFalse();
+        assertThat(BearerAuthorization.read("Bearer " + credential).kind()).isEqualTo(Kind.MALFORMED);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {TOKEN, "abc==", "a-._~+/z", "a"})
+    void judgesB64Tokens(String credential) {
+        assertThat(BearerAuthorization.isB64Token(credential)).isTrue();
+        assertThat(BearerAuthorization.locate("Bearer " + credential)).isEqualTo(BearerAuthorization.read("Bearer " + credential));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bearer", "Bearer\t" + TOKEN, "Basic abc", ""})
+    void locatesTheSameStructureAsItReads(String header) {
+        assertThat(BearerAuthorization.locate(header)).isEqualTo(BearerAuthorization.read(header));
+    }
 }

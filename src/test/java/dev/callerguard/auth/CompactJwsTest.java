@@ -36,8 +36,8 @@ class CompactJwsTest {
         CompactJws jws = CompactJws.parse(token);
 
         assertThat(jws.token()).isEqualTo(token);
-        assertThat(jws.header().get("alg").textValue()).isEqualTo("RS256");
-        assertThat(jws.header().get("kid").textValue()).isEqualTo(TestKeys.PRIMARY.kid());
+        assertThat(jws.header().get("alg")).isEqualTo("RS256");
+        assertThat(jws.header().get("kid")).isEqualTo(TestKeys.PRIMARY.kid());
         assertThat(jws.signature()).hasSize(256);
         assertThat(jws.signingInputEnd()).isEqualTo(token.lastIndexOf('.'));
     }
@@ -46,7 +46,7 @@ class CompactJwsTest {
     void readsThePayloadAsClaims() throws Exception {
         CompactJws jws = CompactJws.parse(token());
 
-        assertThat(jws.claims().get("oid").textValue()).isEqualTo(TestIds.ALLOWED_CALLER);
+        assertThat(jws.claims().get("oid")).isEqualTo(TestIds.ALLOWED_CALLER);
     }
 
     @Test

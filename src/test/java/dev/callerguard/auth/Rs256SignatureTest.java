@@ -25,26 +25,31 @@ class Rs256SignatureTest {
     private final int signingInputEnd = token.lastIndexOf('.');
     private final byte[] signature = Base64.getUrlDecoder().decode(token.substring(signingInputEnd + 1));
 
+    /** The token's characters as the check hands them over: one byte each. */
+    private static boolean verify(RSAPublicKey key, String token, int signingInputEnd, byte[] signature) {
+        return Rs256Signature.verify(key, token.getBytes(StandardCharsets.ISO_8859_1), signingInputEnd, signature);
+    }
+
     @Test
     void verifiesTheSignatureOfTheKeyOverTheSigningInput() {
-        assertThat(Rs256Signature.verify(KEY, token, signingInputEnd, signature)).isTrue();
+        assertThat(verify(KEY, token, signingInputEnd, signature)).isTrue();
     }
 
     @Test
     void readsOnlyTheSigningInputOfTheToken() {
         String withAnythingAfter = token.substring(0, signingInputEnd) + ".not-the-signature";
 
-        assertThat(Rs256Signature.verify(KEY, withAnythingAfter, signingInputEnd, signature)).isTrue();
+        assertThat(verify(KEY, withAnythingAfter, signingInputEnd, signature)).isTrue();
     }
 
     @Test
     void refusesASignatureOfAnotherKey() {
-        assertThat(Rs256Signature.verify(TestKeys.OTHER.publicKey(), token, signingInputEnd, signature)).isFalse();
+        assertThat(verify(TestKeys.OTHER.publicKey(), token, signingInputEnd, signature)).isFalse();
     }
 
     @Test
     void refusesASigningInputOneCharacterShorter() {
-        assertThat(Rs256Signature.verify(KEY, token, signingInputEnd - 1, signature)).isFalse();
+        assertThat(verify(KEY, token, signingInputEnd - 1, signature)).isFalse();
     }
 
     @Test
@@ -53,7 +58,7 @@ class Rs256SignatureTest {
         String changed = token.substring(0, signingInputEnd - 1) + (last == 'A' ? 'Q' : 'A')
                 + token.substring(signingInputEnd);
 
-        assertThat(Rs256Signature.verify(KEY, changed, signingInputEnd, signature)).isFalse();
+        assertThat(verify(KEY, changed, signingInputEnd, signature)).isFalse();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -62,7 +67,7 @@ class Rs256SignatureTest {
         byte[] other = TestTokens.sign(token.substring(0, signingInputEnd), TestKeys.PRIMARY.pair().getPrivate(),
                 jcaAlgorithm);
 
-        assertThat(Rs256Signature.verify(KEY, token, signingInputEnd, other)).isFalse();
+        assertThat(verify(KEY, token, signingInputEnd, other)).isFalse();
     }
 
     @Test
@@ -70,17 +75,17 @@ class Rs256SignatureTest {
         byte[] flipped = signature.clone();
         flipped[flipped.length / 2] ^= 0x10;
 
-        assertThat(Rs256Signature.verify(KEY, token, signingInputEnd, flipped)).isFalse();
+        assertThat(verify(KEY, token, signingInputEnd, flipped)).isFalse();
     }
 
     @Test
     void refusesAnEmptySignature() {
-        assertThat(Rs256Signature.verify(KEY, token, signingInputEnd, new byte[0])).isFalse();
+        assertThat(verify(KEY, token, signingInputEnd, new byte[0])).isFalse();
     }
 
     @Test
     void refusesASignatureOneByteShort() {
-        assertThat(Rs256Signature.verify(KEY, token, signingInputEnd, Arrays.copyOf(signature, signature.length - 1)))
+        assertThat(verify(KEY, token, signingInputEnd, Arrays.copyOf(signature, signature.length - 1)))
                 .isFalse();
     }
 
@@ -89,7 +94,7 @@ class Rs256SignatureTest {
         byte[] longer = new byte[signature.length + 1];
         System.arraycopy(signature, 0, longer, 1, signature.length);
 
-        assertThat(Rs256Signature.verify(KEY, token, signingInputEnd, longer)).isFalse();
+        assertThat(verify(KEY, token, signingInputEnd, longer)).isFalse();
     }
 
     @Test
@@ -97,9 +102,9 @@ class Rs256SignatureTest {
         SignedInput withLeadingZero = signedInputWhoseSignatureStartsWithZero();
         byte[] stripped = Arrays.copyOfRange(withLeadingZero.signature(), 1, withLeadingZero.signature().length);
 
-        assertThat(Rs256Signature.verify(KEY, withLeadingZero.token(), withLeadingZero.end(),
+        assertThat(verify(KEY, withLeadingZero.token(), withLeadingZero.end(),
                 withLeadingZero.signature())).as("the full-length signature verifies").isTrue();
-        assertThat(Rs256Signature.verify(KEY, withLeadingZero.token(), withLeadingZero.end(), stripped)).isFalse();
+        assertThat(verify(KEY, withLeadingZero.token(), withLeadingZero.end(), stripped)).isFalse();
     }
 
     @ParameterizedTest(name = "every byte 0x{0}")
@@ -108,7 +113,7 @@ class Rs256SignatureTest {
         byte[] constant = new byte[signature.length];
         Arrays.fill(constant, (byte) value);
 
-        assertThat(Rs256Signature.verify(KEY, token, signingInputEnd, constant)).isFalse();
+        assertThat(verify(KEY, token, signingInputEnd, constant)).isFalse();
     }
 
     @Test
@@ -116,7 +121,7 @@ class Rs256SignatureTest {
         byte[] modulus = KEY.getModulus().toByteArray();
         byte[] unsigned = Arrays.copyOfRange(modulus, modulus.length - signature.length, modulus.length);
 
-        assertThat(Rs256Signature.verify(KEY, token, signingInputEnd, unsigned)).isFalse();
+        assertThat(verify(KEY, token, signingInputEnd, unsigned)).isFalse();
     }
 
     @Test
@@ -126,8 +131,8 @@ class Rs256SignatureTest {
         byte[] largeSignature = TestTokens.sign(signingInput, large.pair().getPrivate(), Rs256Signature.JCA_ALGORITHM);
 
         assertThat(largeSignature).hasSize(384);
-        assertThat(Rs256Signature.verify(large.publicKey(), token, signingInputEnd, largeSignature)).isTrue();
-        assertThat(Rs256Signature.verify(large.publicKey(), token, signingInputEnd, signature)).isFalse();
+        assertThat(verify(large.publicKey(), token, signingInputEnd, largeSignature)).isTrue();
+        assertThat(verify(large.publicKey(), token, signingInputEnd, signature)).isFalse();
     }
 
     private record SignedInput(String token, int end, byte[] signature) {

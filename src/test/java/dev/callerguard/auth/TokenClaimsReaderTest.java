@@ -28,15 +28,21 @@ class TokenClaimsReaderTest {
         return payload;
     }
 
+    /** Reads the payload as the check does: written as JSON, parsed by {@link JsonObjectParser}. */
+    private static CallerClaims read(ObjectNode payload) throws Exception {
+        return TokenClaimsReader.read(StrictJson.object(StrictJson.MAPPER.writeValueAsBytes(payload),
+                Refusal.MALFORMED_TOKEN));
+    }
+
     private static void assertMalformedClaims(ObjectNode payload) {
-        assertThatThrownBy(() -> TokenClaimsReader.read(payload))
+        assertThatThrownBy(() -> read(payload))
                 .isInstanceOfSatisfying(MalformedCredentialException.class,
                         e -> assertThat(e.refusal()).isEqualTo(Refusal.MALFORMED_CLAIMS));
     }
 
     @Test
     void readsEveryClaimTheCheckNeeds() throws Exception {
-        CallerClaims claims = TokenClaimsReader.read(payload());
+        CallerClaims claims = read(payload());
 
         assertThat(claims.issuer()).contains(TestClaims.V1_ISSUER);
         assertThat(claims.tenantId()).contains(TestIds.TENANT);
@@ -50,7 +56,7 @@ class TokenClaimsReaderTest {
 
     @Test
     void keepsEveryClaimIncludingThoseItDoesNotRead() throws Exception {
-        assertThat(TokenClaimsReader.read(payload()).all()).containsEntry("ver", "1.0")
+        assertThat(read(payload()).all()).containsEntry("ver", "1.0")
                 .containsEntry("oid", TestIds.ALLOWED_CALLER);
     }
 
@@ -61,7 +67,7 @@ class TokenClaimsReaderTest {
         payload.remove("roles");
         payload.remove("nbf");
 
-        CallerClaims claims = TokenClaimsReader.read(payload);
+        CallerClaims claims = read(payload);
 
         assertThat(claims.objectId()).isEmpty();
         assertThat(claims.roles()).isEmpty();
@@ -69,11 +75,49 @@ class TokenClaimsReaderTest {
     }
 
     @Test
+    void leavesOutClaimsThatAreNullFromTheClaimsAFunctionReads() throws Exception {
+        ObjectNode payload = payload();
+        payload.putNull("email");
+
+        assertThat(read(payload).all()).doesNotContainKey("email").containsEntry("ver", "1.0");
+    }
+
+    @Test
+    void keepsTheClaimsInTheTokensOrder() throws Exception {
+        assertThat(read(payload()).all().keySet()).containsExactly("aud", "iss", "nbf", "exp", "appid", "oid",
+                "tid", "roles", "ver");
+    }
+
+    @Test
+    void refusesAnObjectIdThatIsNull() {
+        ObjectNode payload = payload();
+        payload.putNull("oid");
+
+        assertMalformedClaims(payload);
+    }
+
+    @Test
+    void refusesRolesThatAreNull() {
+        ObjectNode payload = payload();
+        payload.putNull("roles");
+
+        assertMalformedClaims(payload);
+    }
+
+    @Test
+    void refusesAnExpiryThatIsNull() {
+        ObjectNode payload = payload();
+        payload.putNull("exp");
+
+        assertMalformedClaims(payload);
+    }
+
+    @Test
     void readsAnAudienceArray() throws Exception {
         ObjectNode payload = payload();
         payload.putArray("aud").add("https://graph.microsoft.com").add(TestIds.API_APP_ID_URI);
 
-        assertThat(TokenClaimsReader.read(payload).audiences())
+        assertThat(read(payload).audiences())
                 .containsExactly("https://graph.microsoft.com", TestIds.API_APP_ID_URI);
     }
 
@@ -162,7 +206,7 @@ class TokenClaimsReaderTest {
         ObjectNode payload = payload();
         payload.put("exp", 253_402_300_799L);
 
-        assertThat(TokenClaimsReader.read(payload).expiresAt()).contains(253_402_300_799L);
+        assertThat(read(payload).expiresAt()).contains(253_402_300_799L);
     }
 
     @Test
@@ -195,7 +239,7 @@ class TokenClaimsReaderTest {
         payload.remove("appid");
         payload.put("azp", TestIds.ALLOWED_CALLER_APP);
 
-        assertThat(TokenClaimsReader.read(payload).appId()).contains(TestIds.ALLOWED_CALLER_APP);
+        assertThat(read(payload).appId()).contains(TestIds.ALLOWED_CALLER_APP);
     }
 
     @Test
@@ -203,7 +247,7 @@ class TokenClaimsReaderTest {
         ObjectNode payload = payload();
         payload.put("azp", TestIds.ALLOWED_CALLER_APP);
 
-        assertThat(TokenClaimsReader.read(payload).appId()).contains(TestIds.ALLOWED_CALLER_APP);
+        assertThat(read(payload).appId()).contains(TestIds.ALLOWED_CALLER_APP);
     }
 
     @Test

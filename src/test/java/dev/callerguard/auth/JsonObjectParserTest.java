@@ -1,0 +1,238 @@
+package dev.callerguard.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@link JsonObjectParser}: RFC 8259 objects, read strictly into plain Java values. */
+class JsonObjectParserTest {
+
+    private static JsonObject parse(String json) throws JsonSyntaxException {
+        return JsonObjectParser.parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void assertRefused(byte[] json) {
+        assertThatThrownBy(() -> JsonObjectParser.parse(json)).isSameAs(JsonSyntaxException.INSTANCE);
+    }
+
+    private static void assertRefused(String json) {
+        assertRefused(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = (byte) values[i];
+        }
+        return bytes;
+    }
+
+    /** {@code {"a":"<bytes>"}} with the given bytes between the quotes. */
+    private static byte[] stringHolding(int... values) {
+        byte[] prefix = "{\"a\":\"".getBytes(StandardCharsets.US_ASCII);
+        byte[] json = Arrays.copyOf(prefix, prefix.length + values.length + 2);
+        System.arraycopy(bytes(values), 0, json, prefix.length, values.length);
+        json[json.length - 2] = '"';
+        json[json.length - 1] = '}';
+        return json;
+    }
+
+    @Test
+    void readsEveryKindOfValue() throws Exception {
+        JsonObject object = parse("{\"s\":\"text\",\"i\":42,\"l\":1767225600123,\"d\":1.5,\"e\":2E3,\"t\":true,"
+                + "\"f\":false,\"n\":null,\"a\":[1,\"x\",[]],\"o\":{\"k\":{}}}");
+
+        assertThat(object).containsEntry("s", "text").containsEntry("i", 42).containsEntry("l", 1_767_225_600_123L)
+                .containsEntry("d", 1.5).containsEntry("e", 2000.0).containsEntry("t", true)
+                .containsEntry("f", false).containsEntry("n", null)
+                .containsEntry("a", List.of(1, "x", List.of())).containsEntry("o", Map.of("k", Map.of()));
+    }
+
+    @Test
+    void keepsTheMembersInTheirOrder() throws Exception {
+        assertThat(parse("{\"z\":1,\"a\":2,\"m\":3}").keySet()).containsExactly("z", "a", "m");
+    }
+
+    @Test
+    void returnsUnmodifiableObjectsAndArrays() throws Exception {
+        JsonObject object = parse("{\"a\":[1],\"o\":{\"k\":1}}");
+
+        assertThatThrownBy(() -> object.put("b", 1)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> ((List<?>) object.get("a")).clear()).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> ((Map<?, ?>) object.get("o")).clear())
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> object.entrySet().iterator().next().setValue(2))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void readsIntegersIntoTheSmallestTypeThatHoldsThem() throws Exception {
+        JsonObject object = parse("{\"int\":-2147483648,\"long\":2147483648,\"max\":9223372036854775807,"
+                + "\"min\":-9223372036854775808,\"big\":9223372036854775808,\"zero\":-0}");
+
+        assertThat(object.get("int")).isEqualTo(Integer.MIN_VALUE);
+        assertThat(object.get("long")).isEqualTo(2_147_483_648L);
+        assertThat(object.get("max")).isEqualTo(Long.MAX_VALUE);
+        assertThat(object.get("min")).isEqualTo(Long.MIN_VALUE);
+        assertThat(object.get("big")).isEqualTo(new BigInteger("9223372036854775808"));
+        assertThat(object.get("zero")).isEqualTo(0);
+    }
+
+    @Test
+    void readsEveryEscape() throws Exception {
+        assertThat(parse("{\"a\":\"\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u0041 \\u00e9 \\uD83D\\uDE00 \\u0000\"}").get("a"))
+                .isEqualTo("\" \\ / \b \f \n \r \t A \u00e9 \ud83d\ude00 \u0000");
+    }
+
+    @Test
+    void readsMultiByteUtf8() throws Exception {
+        assertThat(parse("{\"a\":\"caf\u00e9 \u20ac \ud83d\ude00\"}").get("a")).isEqualTo("caf\u00e9 \u20ac \ud83d\ude00");
+    }
+
+    @Test
+    void readsAnEscapedNameAsTheSameName() throws Exception {
+        assertThat(parse("{\"\\u006fid\":\"x\"}")).containsEntry("oid", "x");
+    }
+
+    @Test
+    void readsTheNamesOfEntraTokensAsTheyAre() throws Exception {
+        JsonObject object = parse("{\"oid\":1,\"roles\":2,\"xms_mirid\":3,\"oi\":4,\"oidx\":5,\"\":6}");
+
+        assertThat(object.keySet()).containsExactly("oid", "roles", "xms_mirid", "oi", "oidx", "");
+    }
+
+    @Test
+    void acceptsWhitespaceAroundEveryToken() throws Exception {
+        assertThat(parse(" \t\r\n{ \"a\" : [ 1 , 2 ] , \"b\" : { } } \n")).containsEntry("a", List.of(1, 2));
+    }
+
+    @Test
+    void acceptsNestingUpToTheLimit() throws Exception {
+        int arrays = StrictJson.MAX_NESTING - 1;
+        assertThat(parse("{\"a\":" + "[".repeat(arrays) + "]".repeat(arrays) + "}")).containsKey("a");
+    }
+
+    @Test
+    void refusesNestingBeyondTheLimit() {
+        int arrays = StrictJson.MAX_NESTING;
+        assertRefused("{\"a\":" + "[".repeat(arrays) + "]".repeat(arrays) + "}");
+    }
+
+    @Test
+    void refusesDeepNestingWithoutOverflowingTheStack() {
+        assertRefused("{\"a\":" + "[".repeat(100_000));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\":1,\"a\":2}", "{\"a\":1,\"\\u0061\":2}", "{\"a\":null,\"a\":null}",
+        "{\"o\":{\"k\":1,\"k\":1}}"})
+    void refusesDuplicateNames(String json) {
+        assertRefused(json);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "[]", "\"a\"", "1", "null", "{", "}", "{\"a\"}", "{\"a\":}", "{\"a\":1,}",
+        "{,\"a\":1}", "{\"a\":1}{}", "{\"a\":1} x", "{\"a\":[1,]}", "{\"a\":[,1]}", "{\"a\" 1}", "{'a':1}", "{a:1}",
+        "{\"a\":tru}", "{\"a\":True}", "{\"a\":nul}", "{\"a\":falsey}", "{\"a\":1 2}", "{\"a\":\"x\" \"y\"}",
+        "{\"a\":1}\u0000", "{\"a\":1/*c*/}", "{\"a\":1}//c", "{\"a\":1}#c", "{\"a\":undefined}"})
+    void refusesWhatIsNotOneObject(String json) {
+        assertRefused(json);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"01", "-01", "+1", ".5", "5.", "1.e5", "1e", "1e+", "-", "--1", "NaN", "-NaN",
+        "Infinity", "-Infinity", "0x10", "1_000", "1,5", "1e400", "-1e400", "123456789012345678901234567890123",
+        "1.0000000000000000000000000000000", "\u0661"})
+    void refusesNumbersJsonDoesNotAllowOrThatAreOutOfRange(String number) {
+        assertRefused("{\"a\":" + number + "}");
+    }
+
+    @Test
+    void acceptsNumbersOfExactlyTheMaximumLength() throws Exception {
+        String digits = "9".repeat(StrictJson.MAX_NUMBER_LENGTH);
+        assertThat(parse("{\"a\":" + digits + "}").get("a")).isEqualTo(new BigInteger(digits));
+        assertThat(parse("{\"a\":-0.5e-300}").get("a")).isEqualTo(-0.5e-300);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\\x41", "\\u00", "\\u00G0", "\\U0041", "\\'", "\\a", "\\", "\\uD83D", "\\uD83Dx",
+        "\\uD83D\\u0041", "\\uDE00", "\\uDE00\\uD83D", "\\uD83D\\n"})
+    void refusesBadEscapesAndLoneSurrogates(String escape) {
+        assertRefused("{\"a\":\"" + escape + "\"}");
+    }
+
+    @Test
+    void refusesUnescapedControlCharacters() {
+        for (int c = 0; c < 0x20; c++) {
+            assertRefused(stringHolding('x', c, 'y'));
+        }
+    }
+
+    @Test
+    void acceptsDeleteUnescaped() throws Exception {
+        assertThat(JsonObjectParser.parse(stringHolding('x', 0x7F))).containsEntry("a", "x\u007f");
+    }
+
+    @Test
+    void refusesMalformedUtf8() {
+        assertRefused(stringHolding(0x80));                    // continuation byte alone
+        assertRefused(stringHolding(0xC3));                    // lead byte without continuation
+        assertRefused(stringHolding(0xC3, 0x41));              // lead byte followed by ASCII
+        assertRefused(stringHolding(0xC0, 0xAF));              // overlong '/'
+        assertRefused(stringHolding(0xC1, 0xBF));              // overlong
+        assertRefused(stringHolding(0xE0, 0x80, 0xAF));        // overlong '/' in three bytes
+        assertRefused(stringHolding(0xF0, 0x80, 0x80, 0xAF));  // overlong '/' in four bytes
+        assertRefused(stringHolding(0xED, 0xA0, 0x80));        // UTF-16 surrogate D800 encoded
+        assertRefused(stringHolding(0xF4, 0x90, 0x80, 0x80));  // above U+10FFFF
+        assertRefused(stringHolding(0xF5, 0x80, 0x80, 0x80));
+        assertRefused(stringHolding(0xFE));
+        assertRefused(stringHolding(0xFF));
+    }
+
+    @Test
+    void acceptsTheLargestCodePoints() throws Exception {
+        assertThat(JsonObjectParser.parse(stringHolding(0xF4, 0x8F, 0xBF, 0xBF)).get("a"))
+                .isEqualTo(new String(Character.toChars(0x10FFFF)));
+        assertThat(JsonObjectParser.parse(stringHolding(0xEF, 0xBF, 0xBF)).get("a")).isEqualTo("\uffff");
+    }
+
+    @Test
+    void refusesOtherEncodingsAndAByteOrderMark() {
+        assertRefused("{\"a\":1}".getBytes(StandardCharsets.UTF_16BE));
+        assertRefused("{\"a\":1}".getBytes(StandardCharsets.UTF_16LE));
+        assertRefused("{\"a\":1}".getBytes(StandardCharsets.UTF_16));
+        assertRefused(bytes(0xEF, 0xBB, 0xBF, '{', '}'));
+    }
+
+    @Test
+    void refusesNonAsciiOutsideStrings() {
+        assertRefused(bytes('{', 0xC2, 0xA0, '}'));  // no-break space is not JSON whitespace
+        assertRefused("{\"a\":1\u3000}");
+        assertRefused("{\"a\":\u00a01}");
+    }
+
+    @Test
+    void refusesAStringLongerThanTheLimit() throws Exception {
+        String limit = "x".repeat(StrictJson.MAX_STRING_LENGTH);
+        assertThat(parse("{\"a\":\"" + limit + "\"}").get("a")).isEqualTo(limit);
+        assertRefused("{\"a\":\"" + limit + "x\"}");
+        assertRefused("{\"a\":\"" + limit + "\\u0041\"}");
+    }
+
+    @Test
+    void refusesTruncatedInputAtEveryLength() {
+        String json = "{\"a\":[1,-2.5e3,true,null,\"x\\u0041\u00e9\"],\"b\":{\"c\":false}}";
+        byte[] whole = json.getBytes(StandardCharsets.UTF_8);
+        for (int length = 0; length < whole.length; length++) {
+            assertRefused(Arrays.copyOf(whole, length));
+        }
+    }
+}
