@@ -2,10 +2,10 @@
 # Runs the JMH benchmarks of the caller check (src/bench) and prints one table: ops/s ± error, ratio to the floor
 # (RSA verification alone) and bytes allocated per op. Not part of `mvn verify`; builds with the Maven profile bench.
 #   scripts/bench.sh [jmh options] [benchmark regexp]
-#   e.g. scripts/bench.sh                              all benchmarks, defaults below (about 4 minutes)
+#   e.g. scripts/bench.sh                              all benchmarks, defaults below (about 8 minutes)
 #        scripts/bench.sh -i 10 -r 5s 'guard|floor'    longer measurement of some benchmarks
 #        scripts/bench.sh -h                           JMH's options
-# Defaults, each replaced when the same option is given: -f 1 -wi 3 -w 2s -i 5 -r 3s -t 1 -prof gc
+# Defaults, each replaced when the same option is given: -f 2 -wi 3 -w 2s -i 5 -r 3s -t 1 -prof gc
 # -rf json -rff target/bench/results.json. Results: the JSON file and target/bench/table.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,7 +41,7 @@ defaults=()
 add_default() {
   given "$1" || defaults+=("$@")
 }
-add_default -f 1
+add_default -f 2
 add_default -wi 3
 add_default -w 2s
 add_default -i 5

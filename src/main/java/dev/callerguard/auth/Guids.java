@@ -21,10 +21,19 @@ final class Guids {
         for (int i = 0; i < 36; i++) {
             char c = text.charAt(i);
             boolean hyphen = i == 8 || i == 13 || i == 18 || i == 23;
-            if (hyphen ? c != '-' : Character.digit(c, 16) < 0 || c > 'f') {
+            if (hyphen ? c != '-' : c >= 128 || !HEX_DIGITS[c]) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** {@code 0-9}, {@code a-f} and {@code A-F}, as a table indexed by ASCII code. */
+    private static final boolean[] HEX_DIGITS = new boolean[128];
+
+    static {
+        for (char c : "0123456789abcdefABCDEF".toCharArray()) {
+            HEX_DIGITS[c] = true;
+        }
     }
 }

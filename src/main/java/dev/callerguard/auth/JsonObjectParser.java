@@ -318,6 +318,25 @@ final class JsonObjectParser {
         if (length > StrictJson.MAX_NUMBER_LENGTH) {
             throw JsonSyntaxException.INSTANCE;
         }
+        if (integral && length <= 18) {
+            // At most 18 digits: the value fits a long, read straight from the bytes (every NumericDate).
+            int i = start;
+            boolean negative = in[i] == '-';
+            if (negative) {
+                i++;
+            }
+            long value = 0;
+            for (; i < at; i++) {
+                value = value * 10 + (in[i] - '0');
+            }
+            if (negative) {
+                value = -value;
+            }
+            if (value == (int) value) {
+                return Integer.valueOf((int) value);
+            }
+            return Long.valueOf(value);
+        }
         String text = new String(in, start, length, StandardCharsets.ISO_8859_1);
         if (!integral) {
             double value = Double.parseDouble(text);
@@ -325,13 +344,6 @@ final class JsonObjectParser {
                 throw JsonSyntaxException.INSTANCE;
             }
             return value;
-        }
-        if (length <= 18) {
-            long value = Long.parseLong(text);
-            if (value == (int) value) {
-                return Integer.valueOf((int) value);
-            }
-            return Long.valueOf(value);
         }
         BigInteger value = new BigInteger(text);
         if (value.bitLength() < Long.SIZE) {

@@ -129,7 +129,8 @@ class BearerAuthorizationTest {
     @ValueSource(strings = {TOKEN, "abc==", "a-._~+/z", "a"})
     void judgesB64Tokens(String credential) {
         assertThat(BearerAuthorization.isB64Token(credential)).isTrue();
-        assertThat(BearerAuthorization.locate("Bearer " + credential)).isEqualTo(BearerAuthorization.read("Bearer " + credential));
+        assertThat(BearerAuthorization.locate("Bearer " + credential))
+                .isEqualTo(BearerAuthorization.read("Bearer " + credential));
     }
 
     @ParameterizedTest
