@@ -1,7 +1,6 @@
 package dev.callerguard.auth;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 
@@ -15,11 +14,6 @@ final class Base64Url {
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
     private Base64Url() {
-    }
-
-    /** Decodes {@code text[from, to)}, or returns {@code null} when it is not strict base64url. */
-    static byte[] decode(String text, int from, int to) {
-        return decode(text.getBytes(StandardCharsets.ISO_8859_1), from, to);
     }
 
     /**

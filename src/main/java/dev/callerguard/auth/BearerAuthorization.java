@@ -25,15 +25,10 @@ final class BearerAuthorization {
     private BearerAuthorization() {
     }
 
-    /** Reads the header, checking the credential's characters. */
-    static Result read(String header) {
-        Result located = locate(header);
-        return located.kind() == Kind.TOKEN && !isB64Token(located.token()) ? MALFORMED : located;
-    }
-
     /**
      * Reads the header's structure, leaving the credential's characters unchecked: a {@link Kind#TOKEN} here is
-     * a b64token only if {@link #isB64Token} says so. The check uses this because a token that parses as a JWS
+     * a b64token only if {@link #isB64Token} says so, and a header whose credential is not one is
+     * {@link Kind#MALFORMED}. The check uses this because a token that parses as a JWS
      * holds base64url characters and dots alone, all b64token characters, so the scan is needed only when it
      * does not parse.
      */

