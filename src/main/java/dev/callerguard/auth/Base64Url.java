@@ -17,10 +17,14 @@ final class Base64Url {
     }
 
     /**
-     * Decodes the characters {@code ascii[from, to)}, or returns {@code null} when they are not strict base64url.
-     * Bytes outside ASCII are refused like any other character outside the alphabet.
+     * Decodes the characters {@code ascii[from, to)}, or returns {@code null} when they are not strict base64url
+     * (or the range is not within the array). Bytes outside ASCII are refused like any other character outside the
+     * alphabet.
      */
     static byte[] decode(byte[] ascii, int from, int to) {
+        if (from < 0 || from > to || to > ascii.length) {
+            return null;
+        }
         int length = to - from;
         if (length == 0) {
             return new byte[0];

@@ -27,8 +27,8 @@ final class BearerAuthorization {
 
     /**
      * Reads the header's structure, leaving the credential's characters unchecked: a {@link Kind#TOKEN} here is
-     * a b64token only if {@link #isB64Token} says so, and a header whose credential is not one is
-     * {@link Kind#MALFORMED}. The check uses this because a token that parses as a JWS
+     * a b64token only if {@link #isB64Token} says so; when it does not, the header is malformed (the caller's
+     * decision, made only when the token does not parse). The check uses this because a token that parses as a JWS
      * holds base64url characters and dots alone, all b64token characters, so the scan is needed only when it
      * does not parse.
      */

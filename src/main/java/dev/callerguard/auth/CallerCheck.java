@@ -122,8 +122,8 @@ public final class CallerCheck {
     /** A token seen before and still cached skips parsing and signature; the rules run on every request. */
     private Decision decideBearer(String token, CompactJws jws, VerifiedTokenCache.Hit hit, long keyGeneration,
                                   CallerClaims principal, List<String> warnings) {
-        CallerClaims claims = hit == null ? null : hit.claims();
-        boolean cached = claims != null;
+        boolean cached = hit != null;
+        CallerClaims claims = cached ? hit.claims() : null;
         if (!cached) {
             BearerTokenVerifier.Result verified = verifier.verify(jws);
             if (verified.refusal() != null) {

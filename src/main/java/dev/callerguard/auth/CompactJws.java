@@ -31,6 +31,10 @@ record CompactJws(String token, byte[] ascii, Map<String, Object> header, byte[]
             throw malformed("not three segments");
         }
         byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
+        if (ascii.length != token.length()) {
+            // A character beyond the BMP (a surrogate pair) became one '?': positions would no longer match.
+            throw malformed("not ASCII");
+        }
         byte[] headerBytes = Base64Url.decode(ascii, 0, first);
         byte[] payload = Base64Url.decode(ascii, first + 1, second);
         byte[] signature = Base64Url.decode(ascii, second + 1, ascii.length);

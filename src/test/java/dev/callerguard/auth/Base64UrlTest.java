@@ -79,6 +79,15 @@ class Base64UrlTest {
     }
 
     @Test
+    void refusesARangeOutsideTheArray() {
+        byte[] ascii = "aGVsbG8".getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(Base64Url.decode(ascii, 0, 8)).isNull();
+        assertThat(Base64Url.decode(ascii, -1, 3)).isNull();
+        assertThat(Base64Url.decode(ascii, 4, 3)).isNull();
+    }
+
+    @Test
     void refusesALengthOneMoreThanAMultipleOfFour() {
         assertThat(decode("aGVsb")).isNull();
     }

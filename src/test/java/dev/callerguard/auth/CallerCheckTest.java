@@ -19,6 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The whole check from request headers to decision, with the key set served over real HTTP. */
 class CallerCheckTest {
@@ -278,6 +280,15 @@ class CallerCheckTest {
 
         assertThat(refusal(decide(check(), Map.of("x-ms-client-principal", principal))))
                 .isEqualTo(Refusal.CALLER_NOT_ALLOWED);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bearer \uD83D\uDE00\uD83D\uDE00\uD83D\uDE00\uD83D\uDE00.a.b", "Bearer a.b.c\uD83D\uDE00",
+        "Bearer \u00e9.a.b"})
+    void refusesCharactersBeyondAsciiInTheHeaderAsInvalidRequest(String header) {
+        Decision decision = decide(check(), Map.of("authorization", header));
+
+        assertThat(refusal(decision)).isEqualTo(Refusal.MALFORMED_AUTHORIZATION);
     }
 
     @Test

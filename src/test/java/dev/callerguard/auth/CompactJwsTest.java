@@ -9,6 +9,8 @@ import dev.callerguard.testing.TestTokens;
 import java.time.Instant;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CompactJwsTest {
     private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
@@ -72,6 +74,13 @@ class CompactJwsTest {
     @Test
     void refusesAnEmptyString() {
         assertMalformed(() -> CompactJws.parse(""));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\uD83D\uDE00\uD83D\uDE00\uD83D\uDE00\uD83D\uDE00.a.b", "eyJh\uD83D\uDE00.a.b", "a.b.\uD83D\uDE00",
+        "a.\uD83D\uDE00\uD83D\uDE00.b", "\u00e9yJh.a.b", "\u0100yJh.a.b"})
+    void refusesCharactersBeyondAsciiWithoutLosingPositions(String token) {
+        assertMalformed(() -> CompactJws.parse(token));
     }
 
     @Test

@@ -76,8 +76,9 @@ final class FuzzedCredentials {
         "Bearer\n", "B\u0435arer "};
     private static final String[] PADDING = {"", " ", "\t", "\r\n", "\n", "\u2003", "\u001f", "\u00a0", "\u0000",
         "\u200b"};
-    private static final char[] INSERTED_CHARS = {'.', ' ', '\t', '\n', '\u0000', '=', '+', '/', '-', '_', ',', '"',
-        '\\', '\u00e9', '\uFFFD', 'A', '%'};
+    /** Inserted into tokens: separators, whitespace, padding, non-ASCII (one UTF-16 char, a pair, a lone half). */
+    private static final String[] INSERTED_CHARS = {".", " ", "\t", "\n", "\u0000", "=", "+", "/", "-", "_", ",", "\"",
+        "\\", "\u00e9", "\uFFFD", "A", "%", "\uD83D\uDE00", "\uD800", "\u0100"};
 
     private FuzzedCredentials() {
     }

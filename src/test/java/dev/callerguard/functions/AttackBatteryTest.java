@@ -66,7 +66,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AttackBatteryTest {
     /** The number of cases below; change it with the list. */
-    static final int ATTACK_CASES = 151;
+    static final int ATTACK_CASES = 153;
 
     static final int NO_FETCH = 0;
     static final int ONE_FETCH = 1;
@@ -153,6 +153,14 @@ class AttackBatteryTest {
                             int dot = token.lastIndexOf('.');
                             return r.bearer(token.substring(0, dot) + "\n" + token.substring(dot));
                         }),
+                attack("structure: a character beyond the BMP (a surrogate pair) in the header segment", 400,
+                        "CG400-AUTHORIZATION", NO_FETCH, r -> {
+                            String token = r.token().sign();
+                            int dot = token.indexOf('.');
+                            return r.bearer(token.substring(0, dot - 2) + "\uD83D\uDE00" + token.substring(dot));
+                        }),
+                attack("structure: only characters beyond the BMP before the first dot", 400, "CG400-AUTHORIZATION",
+                        NO_FETCH, r -> r.bearer("\uD83D\uDE00".repeat(4) + ".a.b")),
                 attack("structure: non-canonical last base64url character of the signature", 401,
                         "CG401-MALFORMED", NO_FETCH, r -> r.bearer(nonCanonicalLastChar(r.token().sign()))),
                 attack("structure: header is not JSON", 401, "CG401-MALFORMED", NO_FETCH,
