@@ -15,7 +15,19 @@ final class BearerAuthorization {
     /** What the header holds. */
     enum Kind { ABSENT, TOKEN, MALFORMED, TOO_LARGE }
 
-    record Result(Kind kind, String token) {
+    /**
+     * What the header holds; for {@link Kind#TOKEN}, the credential is {@code value[start, value.length())}, so
+     * that a 1-3 KB token is not copied out unless someone needs it as a string.
+     */
+    record Result(Kind kind, String value, int start) {
+        Result(Kind kind, String token) {
+            this(kind, token, 0);
+        }
+
+        /** The credential, or {@code null} when the header holds none. */
+        String token() {
+            return value == null ? null : value.substring(start);
+        }
     }
 
     private static final Result ABSENT = new Result(Kind.ABSENT, null);
@@ -53,7 +65,7 @@ final class BearerAuthorization {
         while (start < length && value.charAt(start) == ' ') {
             start++;
         }
-        return new Result(Kind.TOKEN, value.substring(start, length));
+        return new Result(Kind.TOKEN, value, start);
     }
 
     /** Whether {@code credential} is one {@code b64token}: token characters, then nothing but {@code =}. */

@@ -89,7 +89,7 @@ public final class CallerCheck {
         Refusal malformedToken = null;
         if (bearer.kind() == BearerAuthorization.Kind.TOKEN && hit == null) {
             try {
-                jws = CompactJws.parse(bearer.token());
+                jws = CompactJws.parse(bearer.value(), bearer.start());
             } catch (MalformedCredentialException e) {
                 if (!BearerAuthorization.isB64Token(bearer.token())) {
                     return refused(Refusal.MALFORMED_AUTHORIZATION, warnings);
@@ -111,7 +111,7 @@ public final class CallerCheck {
             return refused(malformedToken, warnings);
         }
         if (bearer.kind() == BearerAuthorization.Kind.TOKEN) {
-            return decideBearer(bearer.token(), jws, hit, keyGeneration, principal, warnings);
+            return decideBearer(bearer, jws, hit, keyGeneration, principal, warnings);
         }
         if (principal != null) {
             return decide(principal, principalRules, CallerSource.EASY_AUTH, null, warnings, null);
@@ -120,7 +120,7 @@ public final class CallerCheck {
     }
 
     /** A token seen before and still cached skips parsing and signature; the rules run on every request. */
-    private Decision decideBearer(String token, CompactJws jws, VerifiedTokenCache.Hit hit, long keyGeneration,
+    private Decision decideBearer(BearerAuthorization.Result bearer, CompactJws jws, VerifiedTokenCache.Hit hit, long keyGeneration,
                                   CallerClaims principal, List<String> warnings) {
         boolean cached = hit != null;
         CallerClaims claims = cached ? hit.claims() : null;
@@ -134,7 +134,7 @@ public final class CallerCheck {
         Decision decision = decide(claims, bearerRules, CallerSource.BEARER, principal, warnings,
                 cached ? hit.caller() : null);
         if (!cached && tokens != null && decision instanceof Decision.Allowed allowed) {
-            tokens.put(token, claims, allowed.caller(), keyGeneration);
+            tokens.put(bearer.token(), claims, allowed.caller(), keyGeneration);
         }
         return decision;
     }

@@ -8,41 +8,55 @@ import java.util.Map;
  * three base64url segments and a JSON object header. The payload stays bytes: the signature layer does not
  * care what it holds.
  *
- * @param token            the compact serialization as received
- * @param ascii            its characters as bytes, for decoding and for the signature (a character above U+00FF
- *                         becomes {@code ?}, which no segment may hold)
+ * @param ascii            the characters of the text the token was read from, one byte each; the token is
+ *                         {@code ascii[start, ascii.length)}
+ * @param start            where the token starts in {@code ascii} (after {@code Bearer } when read from a header)
  * @param header           the protected header
  * @param payload          the payload bytes
  * @param signature        the signature bytes
- * @param signingInputEnd  where {@code header.payload} ends in {@code token}
+ * @param signingInputEnd  where {@code header.payload} ends in {@code ascii}
  */
-record CompactJws(String token, byte[] ascii, Map<String, Object> header, byte[] payload, byte[] signature, int signingInputEnd) {
+record CompactJws(byte[] ascii, int start, Map<String, Object> header, byte[] payload, byte[] signature,
+                  int signingInputEnd) {
 
     /** Longest token accepted; Entra access tokens are 1-3 KB. */
     static final int MAX_LENGTH = 16 * 1024;
 
     static CompactJws parse(String token) throws MalformedCredentialException {
-        if (token.length() > MAX_LENGTH) {
+        return parse(token, 0);
+    }
+
+    /**
+     * Parses {@code text} from {@code start} to its end as a token, without copying it out first (the check
+     * hands over the whole {@code Authorization} header value and where the token starts).
+     */
+    static CompactJws parse(String text, int start) throws MalformedCredentialException {
+        if (text.length() - start > MAX_LENGTH) {
             throw malformed("too long");
         }
-        int first = token.indexOf('.');
-        int second = first < 0 ? -1 : token.indexOf('.', first + 1);
-        if (first <= 0 || second < 0 || token.indexOf('.', second + 1) >= 0) {
+        int first = text.indexOf('.', start);
+        int second = first < 0 ? -1 : text.indexOf('.', first + 1);
+        if (first <= start || second < 0 || text.indexOf('.', second + 1) >= 0) {
             throw malformed("not three segments");
         }
-        byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
-        if (ascii.length != token.length()) {
+        byte[] ascii = text.getBytes(StandardCharsets.ISO_8859_1);
+        if (ascii.length != text.length()) {
             // A character beyond the BMP (a surrogate pair) became one '?': positions would no longer match.
             throw malformed("not ASCII");
         }
-        byte[] headerBytes = Base64Url.decode(ascii, 0, first);
+        byte[] headerBytes = Base64Url.decode(ascii, start, first);
         byte[] payload = Base64Url.decode(ascii, first + 1, second);
         byte[] signature = Base64Url.decode(ascii, second + 1, ascii.length);
         if (headerBytes == null || payload == null || signature == null) {
             throw malformed("not base64url");
         }
         Map<String, Object> header = StrictJson.object(headerBytes, Refusal.MALFORMED_TOKEN);
-        return new CompactJws(token, ascii, header, payload, signature, second);
+        return new CompactJws(ascii, start, header, payload, signature, second);
+    }
+
+    /** The compact serialization, as received. */
+    String token() {
+        return new String(ascii, start, ascii.length - start, StandardCharsets.ISO_8859_1);
     }
 
     /** The payload as a JSON object (a JWT's claims set). */

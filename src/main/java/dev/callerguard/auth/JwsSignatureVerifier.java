@@ -30,7 +30,7 @@ final class JwsSignatureVerifier {
         if (!(lookup instanceof KeyLookup.Found found)) {
             return Refusal.UNKNOWN_KEY;
         }
-        return Rs256Signature.verify(found.key(), jws.ascii(), jws.signingInputEnd(), jws.signature())
+        return Rs256Signature.verify(found.key(), jws.ascii(), jws.start(), jws.signingInputEnd(), jws.signature())
                 ? null : Refusal.SIGNATURE;
     }
 

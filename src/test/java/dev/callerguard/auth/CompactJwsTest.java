@@ -45,6 +45,24 @@ class CompactJwsTest {
     }
 
     @Test
+    void parsesATokenThatStartsInsideTheText() throws Exception {
+        String token = token();
+        String header = "Bearer " + token;
+
+        CompactJws jws = CompactJws.parse(header, "Bearer ".length());
+
+        assertThat(jws.token()).isEqualTo(token);
+        assertThat(jws.start()).isEqualTo("Bearer ".length());
+        assertThat(jws.signingInputEnd()).isEqualTo(header.lastIndexOf('.'));
+        assertThat(jws.header().get("kid")).isEqualTo(TestKeys.PRIMARY.kid());
+    }
+
+    @Test
+    void refusesATokenWhoseHeaderSegmentIsEmptyAfterTheStart() {
+        assertMalformed(() -> CompactJws.parse("Bearer ." + PAYLOAD + "." + SIGNATURE, "Bearer ".length()));
+    }
+
+    @Test
     void readsThePayloadAsClaims() throws Exception {
         CompactJws jws = CompactJws.parse(token());
 

@@ -229,7 +229,7 @@ class EntraRealCorpusTest {
                 .generateCertificate(new ByteArrayInputStream(
                         Base64.getDecoder().decode(key.get("x5c").get(0).asText())))
                 .getPublicKey();
-        assertThat(Rs256Signature.verify(certificateKey, jws.ascii(), jws.signingInputEnd(), jws.signature()))
+        assertThat(Rs256Signature.verify(certificateKey, jws.ascii(), jws.start(), jws.signingInputEnd(), jws.signature()))
                 .isTrue();
         assertThat(JwsSignatureVerifier.checkHeader(jws.header())).isEqualTo(Refusal.KEY_ID);
     }

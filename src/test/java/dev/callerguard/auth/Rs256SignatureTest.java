@@ -27,7 +27,16 @@ class Rs256SignatureTest {
 
     /** The token's characters as the check hands them over: one byte each. */
     private static boolean verify(RSAPublicKey key, String token, int signingInputEnd, byte[] signature) {
-        return Rs256Signature.verify(key, token.getBytes(StandardCharsets.ISO_8859_1), signingInputEnd, signature);
+        return Rs256Signature.verify(key, token.getBytes(StandardCharsets.ISO_8859_1), 0, signingInputEnd, signature);
+    }
+
+    @Test
+    void verifiesASigningInputThatStartsInsideTheArray() {
+        byte[] header = ("Bearer " + token).getBytes(StandardCharsets.ISO_8859_1);
+        int start = "Bearer ".length();
+
+        assertThat(Rs256Signature.verify(KEY, header, start, start + signingInputEnd, signature)).isTrue();
+        assertThat(Rs256Signature.verify(KEY, header, start - 1, start + signingInputEnd, signature)).isFalse();
     }
 
     @Test
