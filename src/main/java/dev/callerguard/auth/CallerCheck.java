@@ -120,8 +120,8 @@ public final class CallerCheck {
     }
 
     /** A token seen before and still cached skips parsing and signature; the rules run on every request. */
-    private Decision decideBearer(BearerAuthorization.Result bearer, CompactJws jws, VerifiedTokenCache.Hit hit, long keyGeneration,
-                                  CallerClaims principal, List<String> warnings) {
+    private Decision decideBearer(BearerAuthorization.Result bearer, CompactJws jws, VerifiedTokenCache.Hit hit,
+                                  long keyGeneration, CallerClaims principal, List<String> warnings) {
         boolean cached = hit != null;
         CallerClaims claims = cached ? hit.claims() : null;
         if (!cached) {

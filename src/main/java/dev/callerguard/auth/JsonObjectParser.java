@@ -141,30 +141,24 @@ final class JsonObjectParser {
 
     /** A member name: the names every token and principal uses are shared constants, not new strings. */
     private String name() throws JsonSyntaxException {
-        int start = at + 1;
-        int end = start;
-        while (end < in.length && in[end] != '"' && in[end] != '\\') {
-            end++;
-        }
-        if (end < in.length && in[end] == '"') {
-            String known = KnownNames.find(in, start, end);
-            if (known != null) {
-                at = end + 1;
-                return known;
-            }
-        }
-        return string();
+        return string(true);
+    }
+
+    private String string() throws JsonSyntaxException {
+        return string(false);
     }
 
     /** A string starting at the opening quote. Printable ASCII without escapes (nearly every claim) is copied. */
-    private String string() throws JsonSyntaxException {
+    private String string(boolean name) throws JsonSyntaxException {
         int start = ++at;
         int i = start;
         while (i < in.length) {
             int b = in[i];
             if (b == '"') {
                 at = i + 1;
-                return checkedLength(new String(in, start, i - start, StandardCharsets.ISO_8859_1));
+                String known = name ? KnownNames.find(in, start, i) : null;
+                return known != null ? known
+                        : checkedLength(new String(in, start, i - start, StandardCharsets.ISO_8859_1));
             }
             if (b < 0x20 || b == '\\') {
                 break;
