@@ -30,6 +30,11 @@ final class JsonObject extends AbstractMap<String, Object> {
     }
 
     @Override
+    public boolean containsValue(Object value) {
+        return members.containsValue(value);
+    }
+
+    @Override
     public int size() {
         return members.size();
     }

@@ -74,8 +74,9 @@ final class JsonObjectParser {
     private JsonObject object() throws JsonSyntaxException {
         enter();
         at++;
-        // A token's claims set has about twenty members: room for them without rehashing.
-        Map<String, Object> members = new LinkedHashMap<>(depth == 1 ? 64 : 16);
+        // Room without rehashing: a compact member takes 30 bytes or more (a token's claims set holds about twenty
+        // in 800 bytes, its header four); nested objects are small (an Easy Auth claim has two members).
+        Map<String, Object> members = new LinkedHashMap<>(depth == 1 ? Math.max(16, in.length / 30) : 8);
         skipWhitespace();
         if (peek() == '}') {
             at++;

@@ -1,7 +1,6 @@
 package dev.callerguard.auth;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The member names of Entra tokens, their headers and Easy Auth principals, kept as constants so that parsing a
@@ -45,12 +44,24 @@ final class KnownNames {
             return null;
         }
         for (int slot = slot(in, from, to); BYTES[slot] != null; slot = (slot + 1) & (SLOTS - 1)) {
-            byte[] known = BYTES[slot];
-            if (Arrays.equals(known, 0, known.length, in, from, to)) {
+            if (equal(BYTES[slot], in, from, length)) {
                 return TABLE[slot];
             }
         }
         return null;
+    }
+
+    /** A plain loop: names are short, and {@code Arrays.equals} over ranges costs more than it saves here. */
+    private static boolean equal(byte[] known, byte[] in, int from, int length) {
+        if (known.length != length) {
+            return false;
+        }
+        for (int k = 0; k < length; k++) {
+            if (known[k] != in[from + k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int slot(byte[] in, int from, int to) {
