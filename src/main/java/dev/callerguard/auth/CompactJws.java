@@ -1,6 +1,7 @@
 package dev.callerguard.auth;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -21,6 +22,12 @@ record CompactJws(byte[] ascii, int start, Map<String, Object> header, byte[] pa
 
     /** Longest token accepted; Entra access tokens are 1-3 KB. */
     static final int MAX_LENGTH = 16 * 1024;
+
+    /** The last header parsed, shared by all threads (both parts are immutable). */
+    private static volatile ParsedHeader lastHeader;
+
+    private record ParsedHeader(byte[] segment, Map<String, Object> header) {
+    }
 
     static CompactJws parse(String token) throws MalformedCredentialException {
         return parse(token, 0);
@@ -44,14 +51,32 @@ record CompactJws(byte[] ascii, int start, Map<String, Object> header, byte[] pa
             // A character beyond the BMP (a surrogate pair) became one '?': positions would no longer match.
             throw malformed("not ASCII");
         }
-        byte[] headerBytes = Base64Url.decode(ascii, start, first);
+        Map<String, Object> header = header(ascii, start, first);
         byte[] payload = Base64Url.decode(ascii, first + 1, second);
         byte[] signature = Base64Url.decode(ascii, second + 1, ascii.length);
-        if (headerBytes == null || payload == null || signature == null) {
+        if (payload == null || signature == null) {
             throw malformed("not base64url");
         }
-        Map<String, Object> header = StrictJson.object(headerBytes, Refusal.MALFORMED_TOKEN);
         return new CompactJws(ascii, start, header, payload, signature, second);
+    }
+
+    /**
+     * The header segment {@code ascii[from, to)} decoded and parsed. Every token signed with one key has the same
+     * header, byte for byte, so the last one parsed is kept and handed out again for the same bytes (the parse
+     * is a function of the bytes alone, and its result cannot be changed).
+     */
+    private static Map<String, Object> header(byte[] ascii, int from, int to) throws MalformedCredentialException {
+        ParsedHeader last = lastHeader;
+        if (last != null && Arrays.equals(last.segment(), 0, last.segment().length, ascii, from, to)) {
+            return last.header();
+        }
+        byte[] json = Base64Url.decode(ascii, from, to);
+        if (json == null) {
+            throw malformed("not base64url");
+        }
+        Map<String, Object> header = StrictJson.object(json, Refusal.MALFORMED_TOKEN);
+        lastHeader = new ParsedHeader(Arrays.copyOfRange(ascii, from, to), header);
+        return header;
     }
 
     /** The compact serialization, as received. */

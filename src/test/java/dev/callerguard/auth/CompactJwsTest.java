@@ -160,4 +160,33 @@ class CompactJwsTest {
                         e -> assertThat(e.refusal()).isEqualTo(Refusal.MALFORMED_TOKEN))
                 .hasMessage("too long");
     }
+    @Test
+    void tokensWithTheSameHeaderBytesShareOneParsedHeader() throws Exception {
+        CompactJws first = CompactJws.parse(HEADER + "." + PAYLOAD + "." + SIGNATURE);
+        CompactJws second = CompactJws.parse("Bearer " + HEADER + "." + TestTokens.encode("{}") + ".c2lnMg", 7);
+
+        assertThat(second.header()).isSameAs(first.header());
+        assertThat(second.header()).containsEntry("kid", "k");
+    }
+
+    @Test
+    void anotherHeaderIsParsedForItsOwnBytes() throws Exception {
+        CompactJws.parse(HEADER + "." + PAYLOAD + "." + SIGNATURE);
+        String longer = TestTokens.encode("{\"alg\":\"RS256\",\"kid\":\"k2\"}");
+        String shorter = TestTokens.encode("{\"alg\":\"RS256\"}");
+
+        assertThat(CompactJws.parse(longer + "." + PAYLOAD + "." + SIGNATURE).header()).containsEntry("kid", "k2");
+        assertThat(CompactJws.parse(shorter + "." + PAYLOAD + "." + SIGNATURE).header()).doesNotContainKey("kid");
+        assertThat(CompactJws.parse(HEADER + "." + PAYLOAD + "." + SIGNATURE).header()).containsEntry("kid", "k");
+    }
+
+    @Test
+    void aMalformedHeaderIsRefusedRightAfterAGoodOne() throws Exception {
+        CompactJws.parse(HEADER + "." + PAYLOAD + "." + SIGNATURE);
+        String duplicated = TestTokens.encode("{\"alg\":\"RS256\",\"kid\":\"k\",\"kid\":\"k\"}");
+
+        assertMalformed(() -> CompactJws.parse(duplicated + "." + PAYLOAD + "." + SIGNATURE));
+        assertMalformed(() -> CompactJws.parse(HEADER.substring(1) + "." + PAYLOAD + "." + SIGNATURE));
+        assertMalformed(() -> CompactJws.parse(HEADER + "." + PAYLOAD + ".c2ln="));
+    }
 }
