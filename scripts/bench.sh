@@ -9,6 +9,9 @@
 #                                                      holds the median of the rounds, and each goal's ratio is
 #                                                      taken within a round, so that a noisy minute on a shared
 #                                                      machine hits floor and candidate alike
+#        scripts/bench.sh --paired [pairs] [slice-ms]  the two fresh-token goals measured side by side in one JVM
+#                                                      (PairedRatios, not JMH): floor, fresh, java-jwt, fresh, floor
+#                                                      in slices of 400 ms, 60 times by default (about 2.5 minutes)
 #        scripts/bench.sh -h                           JMH's options
 # Defaults, each replaced when the same option is given: -f 2 (-f 1 with --rounds) -wi 3 -w 2s -i 5 -r 3s -t 1
 # -prof gc -rf json -rff target/bench/results.json (results-<round>.json with --rounds).
@@ -32,9 +35,23 @@ given() {
 }
 
 rounds=1
+paired=false
+paired_args=()
 jmh_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
+    --paired)
+      paired=true
+      shift
+      while [ $# -gt 0 ] && [[ "$1" =~ ^[0-9]+$ ]]; do
+        paired_args+=("$1")
+        shift
+      done
+      if [ $# -gt 0 ] || [ ${#paired_args[@]} -gt 2 ]; then
+        echo "bench.sh: --paired takes at most two numbers (pairs, slice milliseconds) and nothing else" >&2
+        exit 2
+      fi
+      ;;
     --rounds)
       [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --rounds needs a positive integer" >&2; exit 2; }
       rounds=$2
@@ -84,6 +101,10 @@ mvn -q -B -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.out
 classpath="target/test-classes:target/classes:$(cat "$out/classpath.txt")"
 
 echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+if [ "$paired" = true ]; then
+  java -cp "$classpath" dev.callerguard.bench.PairedRatios "${paired_args[@]+"${paired_args[@]}"}" | tee "$out/paired.txt"
+  exit "${PIPESTATUS[0]}"
+fi
 files=()
 for ((round = 1; round <= rounds; round++)); do
   file=$results
