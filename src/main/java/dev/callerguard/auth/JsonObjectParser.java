@@ -75,8 +75,8 @@ final class JsonObjectParser {
         enter();
         at++;
         // Room without rehashing: a compact member takes 30 bytes or more (a token's claims set holds about twenty
-        // in 800 bytes, its header four); nested objects are small (an Easy Auth claim has two members).
-        Map<String, Object> members = new LinkedHashMap<>(depth == 1 ? Math.max(16, in.length / 30) : 8);
+        // in 800 bytes, its header four), up to 64; nested objects are small (an Easy Auth claim has two members).
+        Map<String, Object> members = new LinkedHashMap<>(depth == 1 ? Math.min(64, Math.max(16, in.length / 30)) : 8);
         skipWhitespace();
         if (peek() == '}') {
             at++;

@@ -7,6 +7,13 @@ import dev.callerguard.testing.TestIds;
 import dev.callerguard.testing.TestKeys;
 import dev.callerguard.testing.TestTokens;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -160,6 +167,10 @@ class CompactJwsTest {
                         e -> assertThat(e.refusal()).isEqualTo(Refusal.MALFORMED_TOKEN))
                 .hasMessage("too long");
     }
+
+    // The tests below see the headers CompactJws keeps for reuse, which all threads share: JUnit runs this
+    // project's tests one at a time (no parallel execution is configured).
+
     @Test
     void tokensWithTheSameHeaderBytesShareOneParsedHeader() throws Exception {
         CompactJws first = CompactJws.parse(HEADER + "." + PAYLOAD + "." + SIGNATURE);
@@ -172,8 +183,8 @@ class CompactJwsTest {
     @Test
     void anotherHeaderIsParsedForItsOwnBytes() throws Exception {
         CompactJws.parse(HEADER + "." + PAYLOAD + "." + SIGNATURE);
-        String longer = TestTokens.encode("{\"alg\":\"RS256\",\"kid\":\"k2\"}");
-        String shorter = TestTokens.encode("{\"alg\":\"RS256\"}");
+        String longer = header("{\"alg\":\"RS256\",\"kid\":\"k2\"}");
+        String shorter = header("{\"alg\":\"RS256\"}");
 
         assertThat(CompactJws.parse(longer + "." + PAYLOAD + "." + SIGNATURE).header()).containsEntry("kid", "k2");
         assertThat(CompactJws.parse(shorter + "." + PAYLOAD + "." + SIGNATURE).header()).doesNotContainKey("kid");
@@ -181,12 +192,84 @@ class CompactJwsTest {
     }
 
     @Test
-    void aMalformedHeaderIsRefusedRightAfterAGoodOne() throws Exception {
+    void aKeptHeaderDoesNotAnswerForItsPrefixOrAnExtension() throws Exception {
         CompactJws.parse(HEADER + "." + PAYLOAD + "." + SIGNATURE);
-        String duplicated = TestTokens.encode("{\"alg\":\"RS256\",\"kid\":\"k\",\"kid\":\"k\"}");
+
+        assertMalformed(() -> CompactJws.parse(HEADER.substring(0, HEADER.length() - 1) + "." + PAYLOAD + "."
+                + SIGNATURE));
+        assertMalformed(() -> CompactJws.parse(HEADER + "AA." + PAYLOAD + "." + SIGNATURE));
+        assertMalformed(() -> CompactJws.parse(HEADER.substring(1) + "." + PAYLOAD + "." + SIGNATURE));
+    }
+
+    @Test
+    void aMalformedHeaderIsRefusedEveryTimeAndAGoodOneStillNeedsAGoodSignatureSegment() throws Exception {
+        CompactJws.parse(HEADER + "." + PAYLOAD + "." + SIGNATURE);
+        String duplicated = header("{\"alg\":\"RS256\",\"kid\":\"k\",\"kid\":\"k\"}");
 
         assertMalformed(() -> CompactJws.parse(duplicated + "." + PAYLOAD + "." + SIGNATURE));
-        assertMalformed(() -> CompactJws.parse(HEADER.substring(1) + "." + PAYLOAD + "." + SIGNATURE));
+        assertMalformed(() -> CompactJws.parse(duplicated + "." + PAYLOAD + "." + SIGNATURE));
         assertMalformed(() -> CompactJws.parse(HEADER + "." + PAYLOAD + ".c2ln="));
+        assertMalformed(() -> CompactJws.parse(HEADER + ".e30=." + SIGNATURE));
+    }
+
+    @Test
+    void keepsTheLastFewHeadersAndForgetsOlderOnes() throws Exception {
+        List<String> headers = new ArrayList<>();
+        for (int k = 0; k <= CompactJws.REMEMBERED_HEADERS; k++) {
+            headers.add(header("{\"alg\":\"RS256\",\"kid\":\"rotation-" + k + "\"}"));
+        }
+        List<Map<String, Object>> parsed = new ArrayList<>();
+        for (String header : headers) {
+            parsed.add(CompactJws.parse(header + "." + PAYLOAD + "." + SIGNATURE).header());
+        }
+
+        Map<String, Object> newest = CompactJws.parse(headers.get(CompactJws.REMEMBERED_HEADERS) + "." + PAYLOAD
+                + "." + SIGNATURE).header();
+        Map<String, Object> oldest = CompactJws.parse(headers.get(0) + "." + PAYLOAD + "." + SIGNATURE).header();
+
+        assertThat(newest).isSameAs(parsed.get(CompactJws.REMEMBERED_HEADERS));
+        assertThat(oldest).isNotSameAs(parsed.get(0)).isEqualTo(parsed.get(0));
+    }
+
+    @Test
+    void aLongHeaderIsParsedEveryTime() throws Exception {
+        String longHeader = header("{\"alg\":\"RS256\",\"kid\":\"k\",\"x\":\""
+                + repeat('x', CompactJws.MAX_REMEMBERED_HEADER_LENGTH) + "\"}");
+
+        Map<String, Object> first = CompactJws.parse(longHeader + "." + PAYLOAD + "." + SIGNATURE).header();
+        Map<String, Object> second = CompactJws.parse(longHeader + "." + PAYLOAD + "." + SIGNATURE).header();
+
+        assertThat(second).isNotSameAs(first).isEqualTo(first);
+    }
+
+    @Test
+    void threadsParsingDifferentHeadersEachReadTheirOwn() throws Exception {
+        int threads = 2 * (CompactJws.REMEMBERED_HEADERS + 1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String kid = "thread-" + (t % (CompactJws.REMEMBERED_HEADERS + 2));
+                String token = header("{\"alg\":\"RS256\",\"kid\":\"" + kid + "\"}") + "." + PAYLOAD + "."
+                        + SIGNATURE;
+                results.add(pool.submit(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        if (!kid.equals(CompactJws.parse(token).header().get("kid"))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (Future<Boolean> result : results) {
+                assertThat(result.get(1, TimeUnit.MINUTES)).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static String header(String json) {
+        return TestTokens.encode(json);
     }
 }

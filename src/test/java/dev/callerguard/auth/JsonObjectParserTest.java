@@ -62,6 +62,17 @@ class JsonObjectParserTest {
     }
 
     @Test
+    void answersContainsValueForNullsNestedValuesAndAbsentOnes() throws Exception {
+        JsonObject object = parse("{\"a\":null,\"o\":{\"k\":1},\"s\":\"x\"}");
+
+        assertThat(object.containsValue(null)).isTrue();
+        assertThat(object.containsValue(Map.of("k", 1))).isTrue();
+        assertThat(object.containsValue("x")).isTrue();
+        assertThat(object.containsValue(1)).isFalse();
+        assertThat(parse("{\"a\":1}").containsValue(null)).isFalse();
+    }
+
+    @Test
     void returnsUnmodifiableObjectsAndArrays() throws Exception {
         JsonObject object = parse("{\"a\":[1],\"o\":{\"k\":1}}");
 
