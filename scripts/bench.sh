@@ -9,9 +9,10 @@
 #                                                      holds the median of the rounds, and each goal's ratio is
 #                                                      taken within a round, so that a noisy minute on a shared
 #                                                      machine hits floor and candidate alike
-#        scripts/bench.sh --paired [pairs] [slice-ms]  the two fresh-token goals measured side by side in one JVM
-#                                                      (PairedRatios, not JMH): floor, fresh, java-jwt, fresh, floor
-#                                                      in slices of 400 ms, 60 times by default (about 2.5 minutes)
+#        scripts/bench.sh --paired [pairs] [slice-ms]  the goals that compare two benchmarks (fresh vs floor and
+#                                                      java-jwt, refusals vs fresh) side by side in one JVM
+#                                                      (PairedRatios, not JMH): palindromes of 250 ms slices,
+#                                                      60 by default (about 3.5 minutes)
 #        scripts/bench.sh -h                           JMH's options
 # Defaults, each replaced when the same option is given: -f 2 (-f 1 with --rounds) -wi 3 -w 2s -i 5 -r 3s -t 1
 # -prof gc -rf json -rff target/bench/results.json (results-<round>.json with --rounds).

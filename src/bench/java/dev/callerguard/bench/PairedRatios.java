@@ -5,13 +5,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The two fresh-token goals measured side by side in one JVM: short slices of the floor, CallerGuard's fresh
- * check and java-jwt, interleaved. JMH runs each benchmark in its own fork, a minute or more apart, and on a
- * shared VM whose speed drifts by ±10 % from one minute to the next that drift is as large as the goals'
- * margins. Here each pair is five slices of a fraction of a second in the order floor, fresh, java-jwt, fresh,
- * floor: a slow spell slows both sides of a ratio alike, and a steady drift cancels out. The floor's second
- * slice against its first shows how much two measurements of the same thing differ on this machine. Same
- * token, key, clock and code as {@link TokenCheckBenchmark}.
+ * The goals that compare two benchmarks, measured side by side in one JVM: fresh token against the floor and
+ * against java-jwt, each refusal against the fresh acceptance. JMH runs each benchmark in its own fork, a minute
+ * or more apart, and on a shared VM whose speed drifts by ±10 % from one minute to the next that drift is as
+ * large as the goals' margins. Here each pair is a palindrome of short slices (floor, fresh, java-jwt, the three
+ * refusals, then the same in reverse order): a slow spell slows both sides of a ratio alike, and a drift that
+ * is steady over the pair's few seconds cancels out. The floor's second slice against its first shows how much
+ * two measurements of the same thing differ on this machine. Same token, key, clock and code as
+ * {@link TokenCheckBenchmark}.
  *
  * <p>Run with {@code scripts/bench.sh --paired [pairs] [slice-ms]}; prints each ratio's median, quartiles and
  * range over the pairs and how many pairs meet the goal.
@@ -28,6 +29,9 @@ public final class PairedRatios {
         Object run() throws Exception;
     }
 
+    private record Side(String name, Operation operation) {
+    }
+
     private PairedRatios() {
     }
 
@@ -36,7 +40,7 @@ public final class PairedRatios {
         int sliceMillis;
         try {
             pairs = args.length > 0 ? Integer.parseInt(args[0]) : 60;
-            sliceMillis = args.length > 1 ? Integer.parseInt(args[1]) : 400;
+            sliceMillis = args.length > 1 ? Integer.parseInt(args[1]) : 250;
         } catch (NumberFormatException e) {
             pairs = 0;
             sliceMillis = 0;
@@ -49,51 +53,66 @@ public final class PairedRatios {
         benchmark.setUp();
         TokenCheckBenchmark.ReusedSignature reused = new TokenCheckBenchmark.ReusedSignature();
         reused.setUp();
-        Operation floor = () -> benchmark.floor(reused);
-        Operation fresh = benchmark::guardFresh;
-        Operation javaJwt = benchmark::peerJavaJwt;
+        List<Side> sides = List.of(
+                new Side("floor", () -> benchmark.floor(reused)),
+                new Side("guardFresh", benchmark::guardFresh),
+                new Side("peerJavaJwt", benchmark::peerJavaJwt),
+                new Side("refuseBadSignature", benchmark::refuseBadSignature),
+                new Side("refuseWrongAudience", benchmark::refuseWrongAudience),
+                new Side("refuseCallerNotAllowed", benchmark::refuseCallerNotAllowed));
+        int count = sides.size();
 
-        System.out.printf("warming up %d s, then %d pairs of five %d ms slices (about %d s)%n", WARM_UP_SECONDS,
-                pairs, sliceMillis, pairs * 5L * sliceMillis / 1000);
+        System.out.printf("warming up %d s, then %d pairs, each %d slices of %d ms (about %d s)%n", WARM_UP_SECONDS,
+                pairs, 2 * count, sliceMillis, pairs * 2L * count * sliceMillis / 1000);
         long warmUpEnd = System.nanoTime() + WARM_UP_SECONDS * 1_000_000_000L;
         while (System.nanoTime() < warmUpEnd) {
-            for (Operation operation : List.of(floor, fresh, javaJwt)) {
-                opsPerSecond(operation, 200);
+            for (Side side : sides) {
+                opsPerSecond(side.operation(), 200);
             }
         }
 
-        double[] freshToFloor = new double[pairs];
-        double[] freshToJavaJwt = new double[pairs];
-        double[] floorToFloor = new double[pairs];
-        double[] floorScores = new double[pairs];
-        double[] freshScores = new double[pairs];
-        double[] javaJwtScores = new double[pairs];
+        // A palindrome per pair (each side, then each side again in reverse order): a drift that is steady over
+        // the pair's few seconds cancels out of every ratio of two sides' means.
+        double[][] first = new double[count][pairs];
+        double[][] second = new double[count][pairs];
         for (int pair = 0; pair < pairs; pair++) {
-            // A palindrome: a drift that is steady over the two seconds of a pair cancels out of every ratio.
-            double floorBefore = opsPerSecond(floor, sliceMillis);
-            double freshBefore = opsPerSecond(fresh, sliceMillis);
-            double javaJwtOps = opsPerSecond(javaJwt, sliceMillis);
-            double freshAfter = opsPerSecond(fresh, sliceMillis);
-            double floorAfter = opsPerSecond(floor, sliceMillis);
-            double floorOps = (floorBefore + floorAfter) / 2;
-            double freshOps = (freshBefore + freshAfter) / 2;
-            freshToFloor[pair] = freshOps / floorOps;
-            freshToJavaJwt[pair] = freshOps / javaJwtOps;
-            floorToFloor[pair] = floorAfter / floorBefore;
-            floorScores[pair] = floorOps;
-            freshScores[pair] = freshOps;
-            javaJwtScores[pair] = javaJwtOps;
+            for (int i = 0; i < count; i++) {
+                first[i][pair] = opsPerSecond(sides.get(i).operation(), sliceMillis);
+            }
+            for (int i = count - 1; i >= 0; i--) {
+                second[i][pair] = opsPerSecond(sides.get(i).operation(), sliceMillis);
+            }
+        }
+        double[][] means = new double[count][pairs];
+        for (int i = 0; i < count; i++) {
+            for (int pair = 0; pair < pairs; pair++) {
+                means[i][pair] = (first[i][pair] + second[i][pair]) / 2;
+            }
         }
 
-        System.out.printf(Locale.ROOT, "%nmedian ops/s over the pairs: floor %,.0f  guardFresh %,.0f  peerJavaJwt"
-                + " %,.0f%n", median(floorScores), median(freshScores), median(javaJwtScores));
-        System.out.printf(Locale.ROOT, "%-38s %7s %15s %15s %18s%n", "ratio per pair", "median", "quartiles",
+        System.out.printf("%nmedian ops/s over the pairs:");
+        for (int i = 0; i < count; i++) {
+            System.out.printf(Locale.ROOT, "%s %s %,.0f", i % 3 == 0 ? "\n " : " ", sides.get(i).name(),
+                    median(means[i]));
+        }
+        System.out.printf(Locale.ROOT, "%n%-48s %7s %15s %15s %18s%n", "ratio per pair", "median", "quartiles",
                 "range", "pairs meeting goal");
-        print("guardFresh ÷ floor (goal ≥ 0.9)", freshToFloor, FLOOR_GOAL);
-        print("guardFresh ÷ peerJavaJwt (goal ≥ 1)", freshToJavaJwt, PEER_GOAL);
-        // Two single slices, 4 slices apart and not drift-corrected: an upper bound on the goal ratios' noise.
-        print(String.format(Locale.ROOT, "floor ÷ floor %.1f s earlier (noise)", 4 * sliceMillis / 1000.0),
-                floorToFloor, Double.NaN);
+        print("guardFresh ÷ floor (goal ≥ 0.9)", ratios(means[1], means[0]), FLOOR_GOAL);
+        print("guardFresh ÷ peerJavaJwt (goal ≥ 1)", ratios(means[1], means[2]), PEER_GOAL);
+        for (int i = 3; i < count; i++) {
+            print(sides.get(i).name() + " ÷ guardFresh (goal ≥ 1)", ratios(means[i], means[1]), 1.0);
+        }
+        // Two single slices, not drift-corrected: an upper bound on the noise of the ratios above.
+        print(String.format(Locale.ROOT, "floor ÷ floor %.1f s earlier (noise)",
+                (2 * count - 1) * sliceMillis / 1000.0), ratios(second[0], first[0]), Double.NaN);
+    }
+
+    private static double[] ratios(double[] numerators, double[] denominators) {
+        double[] ratios = new double[numerators.length];
+        for (int k = 0; k < ratios.length; k++) {
+            ratios[k] = numerators[k] / denominators[k];
+        }
+        return ratios;
     }
 
     /** Runs {@code operation} for about {@code millis} and returns its rate. */
@@ -116,7 +135,7 @@ public final class PairedRatios {
         Arrays.sort(sorted);
         String meeting = Double.isNaN(goal) ? "-"
                 : Arrays.stream(sorted).filter(ratio -> ratio >= goal).count() + " of " + sorted.length;
-        System.out.printf(Locale.ROOT, "%-38s %7.3f %15s %15s %18s%n", label, quantile(sorted, 0.5),
+        System.out.printf(Locale.ROOT, "%-48s %7.3f %15s %15s %18s%n", label, quantile(sorted, 0.5),
                 String.format(Locale.ROOT, "%.3f–%.3f", quantile(sorted, 0.25), quantile(sorted, 0.75)),
                 String.format(Locale.ROOT, "%.3f–%.3f", sorted[0], sorted[sorted.length - 1]), meeting);
     }
