@@ -3,6 +3,7 @@ package dev.callerguard.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.callerguard.testing.Concurrently;
 import dev.callerguard.testing.TestIds;
 import dev.callerguard.testing.TestKeys;
 import dev.callerguard.testing.TestTokens;
@@ -10,10 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -244,29 +241,20 @@ class CompactJwsTest {
 
     @Test
     void threadsParsingDifferentHeadersEachReadTheirOwn() throws Exception {
-        int threads = 2 * (CompactJws.REMEMBERED_HEADERS + 1);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<Boolean>> results = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                String kid = "thread-" + (t % (CompactJws.REMEMBERED_HEADERS + 2));
-                String token = header("{\"alg\":\"RS256\",\"kid\":\"" + kid + "\"}") + "." + PAYLOAD + "."
-                        + SIGNATURE;
-                results.add(pool.submit(() -> {
-                    for (int i = 0; i < 2_000; i++) {
-                        if (!kid.equals(CompactJws.parse(token).header().get("kid"))) {
-                            return false;
-                        }
+        boolean eachReadItsOwn = Concurrently.allTrue(2 * (CompactJws.REMEMBERED_HEADERS + 1), thread -> {
+            String kid = "thread-" + (thread % (CompactJws.REMEMBERED_HEADERS + 2));
+            String token = header("{\"alg\":\"RS256\",\"kid\":\"" + kid + "\"}") + "." + PAYLOAD + "." + SIGNATURE;
+            return () -> {
+                for (int i = 0; i < 2_000; i++) {
+                    if (!kid.equals(CompactJws.parse(token).header().get("kid"))) {
+                        return false;
                     }
-                    return true;
-                }));
-            }
-            for (Future<Boolean> result : results) {
-                assertThat(result.get(1, TimeUnit.MINUTES)).isTrue();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+                }
+                return true;
+            };
+        });
+
+        assertThat(eachReadItsOwn).isTrue();
     }
 
     private static String header(String json) {

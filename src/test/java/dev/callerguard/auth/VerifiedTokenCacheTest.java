@@ -2,6 +2,7 @@ package dev.callerguard.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.callerguard.testing.Concurrently;
 import dev.callerguard.testing.MutableClock;
 import dev.callerguard.testing.TestIds;
 import dev.callerguard.testing.TestKeys;
@@ -13,10 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -188,25 +185,16 @@ class VerifiedTokenCacheTest {
         for (int i = 0; i < 10; i++) {
             tokens.add(token().claim("uti", "token-" + i).sign());
         }
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<Boolean>> results = new ArrayList<>();
-            for (int t = 0; t < 8; t++) {
-                results.add(pool.submit(() -> {
-                    for (int i = 0; i < 1_000; i++) {
-                        if (!(decide(check, tokens.get(i % tokens.size())) instanceof Decision.Allowed)) {
-                            return false;
-                        }
-                    }
-                    return true;
-                }));
+        boolean allAllowed = Concurrently.allTrue(8, thread -> () -> {
+            for (int i = 0; i < 1_000; i++) {
+                if (!(decide(check, tokens.get(i % tokens.size())) instanceof Decision.Allowed)) {
+                    return false;
+                }
             }
-            for (Future<Boolean> result : results) {
-                assertThat(result.get(60, TimeUnit.SECONDS)).isTrue();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+            return true;
+        });
+
+        assertThat(allAllowed).isTrue();
         assertThat(keyLookups.get()).as("at most one verification per token and thread").isLessThanOrEqualTo(80);
     }
 
