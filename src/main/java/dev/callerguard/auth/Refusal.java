@@ -41,12 +41,16 @@ public enum Refusal {
             "A claim the check reads has the wrong type or is repeated with different values."),
     NO_OBJECT_ID("CG401-NO-OID", RefusalKind.INVALID_TOKEN,
             "The credential names no caller object id ('oid')."),
+    NOT_ACCESS_TOKEN("CG401-NOT-ACCESS-TOKEN", RefusalKind.INVALID_TOKEN,
+            "The token is not an access token: it names no client application ('appid' or 'azp')."),
     MALFORMED_PRINCIPAL("CG401-PRINCIPAL", RefusalKind.INVALID_TOKEN,
             "The Easy Auth principal header is not valid base64 JSON of the expected shape."),
     EASY_AUTH_REQUIRED("CG401-EASY-AUTH-REQUIRED", RefusalKind.INVALID_TOKEN,
             "This API only accepts requests authenticated by App Service Authentication."),
     CALLER_MISMATCH("CG401-CALLER-MISMATCH", RefusalKind.INVALID_TOKEN,
             "The bearer token and the Easy Auth principal name different callers."),
+    CALLER_TYPE("CG403-CALLER-TYPE", RefusalKind.INSUFFICIENT_SCOPE,
+            "The caller is a user; this API accepts application callers only (CALLERGUARD_CALLER_TYPES)."),
     CALLER_NOT_ALLOWED("CG403-CALLER", RefusalKind.INSUFFICIENT_SCOPE,
             "The caller is not allowed to call this API."),
     APP_NOT_ALLOWED("CG403-APP", RefusalKind.INSUFFICIENT_SCOPE,
@@ -58,7 +62,9 @@ public enum Refusal {
     KEYS_UNAVAILABLE("CG503-KEYS", RefusalKind.UNAVAILABLE,
             "The tenant's signing keys cannot be retrieved; try again later."),
     NOT_CONFIGURED("CG503-SETTINGS", RefusalKind.UNAVAILABLE,
-            "CallerGuard settings are invalid; see /api/health for the names of the settings in error.");
+            "CallerGuard settings are invalid; see /api/health for the names of the settings in error."),
+    NARROWING_EMPTY("CG503-NARROWING", RefusalKind.UNAVAILABLE,
+            "This function's own caller list allows nobody under the app's settings; see the start-up log.");
 
     private final String id;
     private final RefusalKind kind;

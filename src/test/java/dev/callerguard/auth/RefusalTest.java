@@ -42,7 +42,8 @@ class RefusalTest {
                 .collect(Collectors.toSet());
 
         assertThat(forbidden).isEqualTo(
-                EnumSet.of(Refusal.CALLER_NOT_ALLOWED, Refusal.APP_NOT_ALLOWED, Refusal.ROLE_MISSING));
+                EnumSet.of(Refusal.CALLER_TYPE, Refusal.CALLER_NOT_ALLOWED, Refusal.APP_NOT_ALLOWED,
+                        Refusal.ROLE_MISSING));
     }
 
     @Test
