@@ -3,11 +3,10 @@ package dev.callerguard.auth;
 /**
  * Reads the {@code Authorization} header as RFC 6750 section 2.1 defines it: the {@code Bearer} scheme (any case),
  * one or more spaces, exactly one {@code b64token} ({@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" )
- * *"="}). Another scheme counts as no bearer credentials. Scanned by hand, without a regex: this runs on every
- * request and a token is 1-3 KB.
+ * *"="}). Another scheme counts as no bearer credentials.
  */
 final class BearerAuthorization {
-    /** Longest header accepted; larger ones are refused before any decoding. */
+    /** Longest header accepted; larger ones are refused before any other reading. */
     static final int MAX_HEADER_LENGTH = 16 * 1024;
 
     private static final String SCHEME = "bearer";
@@ -15,19 +14,8 @@ final class BearerAuthorization {
     /** What the header holds. */
     enum Kind { ABSENT, TOKEN, MALFORMED, TOO_LARGE }
 
-    /**
-     * What the header holds; for {@link Kind#TOKEN}, the credential is {@code value[start, value.length())}, so
-     * that a 1-3 KB token is not copied out unless someone needs it as a string.
-     */
-    record Result(Kind kind, String value, int start) {
-        Result(Kind kind, String token) {
-            this(kind, token, 0);
-        }
-
-        /** The credential, or {@code null} when the header holds none. */
-        String token() {
-            return value == null ? null : value.substring(start);
-        }
+    /** What the header holds and, for {@link Kind#TOKEN}, the token; {@code null} otherwise. */
+    record Result(Kind kind, String token) {
     }
 
     private static final Result ABSENT = new Result(Kind.ABSENT, null);
@@ -37,14 +25,7 @@ final class BearerAuthorization {
     private BearerAuthorization() {
     }
 
-    /**
-     * Reads the header's structure, leaving the credential's characters unchecked: a {@link Kind#TOKEN} here is
-     * a b64token only if {@link #isB64Token} says so; when it does not, the header is malformed (the caller's
-     * decision, made only when the token does not parse). The check uses this because a token that parses as a JWS
-     * holds base64url characters and dots alone, all b64token characters, so the scan is needed only when it
-     * does not parse.
-     */
-    static Result locate(String header) {
+    static Result read(String header) {
         if (header == null || header.isBlank()) {
             return ABSENT;
         }
@@ -52,47 +33,44 @@ final class BearerAuthorization {
             return TOO_LARGE;
         }
         String value = header.strip();
-        int length = value.length();
-        if (length < SCHEME.length() || !value.regionMatches(true, 0, SCHEME, 0, SCHEME.length())
-                || (length > SCHEME.length() && value.charAt(SCHEME.length()) != ' '
-                        && value.charAt(SCHEME.length()) != '\t')) {
+        boolean bearer = value.regionMatches(true, 0, SCHEME, 0, SCHEME.length());
+        if (!bearer || (value.length() > SCHEME.length() && !isWhitespace(value.charAt(SCHEME.length())))) {
             return ABSENT;
         }
-        int start = SCHEME.length();
-        if (start == length || value.charAt(start) != ' ') {
+        // "Bearer" alone, or followed by a tab: the scheme is ours but the credentials are not RFC 6750's.
+        if (value.length() == SCHEME.length() || value.charAt(SCHEME.length()) != ' ') {
             return MALFORMED;
         }
-        while (start < length && value.charAt(start) == ' ') {
+        int start = SCHEME.length();
+        while (start < value.length() && value.charAt(start) == ' ') {
             start++;
         }
-        return new Result(Kind.TOKEN, value, start);
+        String token = value.substring(start);
+        if (!isB64Token(token)) {
+            return MALFORMED;
+        }
+        return new Result(Kind.TOKEN, token);
     }
 
     /** Whether {@code credential} is one {@code b64token}: token characters, then nothing but {@code =}. */
     static boolean isB64Token(String credential) {
-        int length = credential.length();
         int end = 0;
-        while (end < length && isTokenChar(credential.charAt(end))) {
+        while (end < credential.length() && isTokenChar(credential.charAt(end))) {
             end++;
         }
         int padding = end;
-        while (padding < length && credential.charAt(padding) == '=') {
+        while (padding < credential.length() && credential.charAt(padding) == '=') {
             padding++;
         }
-        return end > 0 && padding == length;
-    }
-
-    /** The {@code b64token} characters other than the trailing {@code =}, as a table indexed by ASCII code. */
-    private static final boolean[] TOKEN_CHARS = new boolean[128];
-
-    static {
-        String chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/";
-        for (int i = 0; i < chars.length(); i++) {
-            TOKEN_CHARS[chars.charAt(i)] = true;
-        }
+        return end > 0 && padding == credential.length();
     }
 
     private static boolean isTokenChar(char c) {
-        return c < 128 && TOKEN_CHARS[c];
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+    }
+
+    private static boolean isWhitespace(char c) {
+        return c == ' ' || c == '\t';
     }
 }

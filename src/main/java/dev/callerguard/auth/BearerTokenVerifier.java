@@ -7,10 +7,10 @@ package dev.callerguard.auth;
  */
 final class BearerTokenVerifier {
 
-    /** A verified token's claims, or the refusal. */
-    record Result(CallerClaims claims, Refusal refusal) {
+    /** A verified token's claims and the key that verified it, or the refusal. */
+    record Result(CallerClaims claims, KeyLookup.Found key, Refusal refusal) {
         static Result refused(Refusal refusal) {
-            return new Result(null, refusal);
+            return new Result(null, null, refusal);
         }
     }
 
@@ -20,6 +20,7 @@ final class BearerTokenVerifier {
         this.signatures = new JwsSignatureVerifier(keys);
     }
 
+    /** Splits and decodes the token (401 when it is not a JWS), then verifies it. */
     Result verify(String token) {
         try {
             return verify(CompactJws.parse(token));
@@ -30,12 +31,12 @@ final class BearerTokenVerifier {
 
     /** Verifies a token already split and decoded. */
     Result verify(CompactJws jws) {
-        Refusal signatureRefusal = signatures.verify(jws);
-        if (signatureRefusal != null) {
-            return Result.refused(signatureRefusal);
+        JwsSignatureVerifier.Result signature = signatures.verify(jws);
+        if (signature.refusal() != null) {
+            return Result.refused(signature.refusal());
         }
         try {
-            return new Result(TokenClaimsReader.read(jws.claims()), null);
+            return new Result(TokenClaimsReader.read(jws.claims()), signature.key(), null);
         } catch (MalformedCredentialException e) {
             return Result.refused(e.refusal());
         }

@@ -9,6 +9,10 @@ import java.util.Optional;
  * The caller check: decides from a request's headers whether the caller may call. It accepts a bearer token it
  * verifies itself or, when the platform proves Easy Auth ran, the {@code X-MS-CLIENT-PRINCIPAL} header; then it
  * applies the {@link CallerPolicy}. Immutable and thread-safe; build once per function.
+ *
+ * <p>{@link #decide} is the whole path, in order: credentials (the two headers) → token (structure) → signature
+ * (header, key, RS256) → claims → rules (issuer, tenant, audience, lifetime, access token, caller type) → allowlist
+ * (callers, apps, roles) → the principal cross-check → decision.
  */
 public final class CallerCheck {
     public static final String AUTHORIZATION = "authorization";
@@ -28,78 +32,60 @@ public final class CallerCheck {
 
     /** The check with the app-wide policy and a validated-token cache. */
     public CallerCheck(GuardSettings settings, SigningKeys keys, Clock clock) {
-        this(settings, keys, new BearerTokenVerifier(keys), new VerifiedTokenCache(clock,
-                VerifiedTokenCache.MAX_ENTRIES), clock, settings.policy());
+        this(settings, keys, new VerifiedTokenCache(clock, VerifiedTokenCache.MAX_ENTRIES), clock, settings.policy());
     }
 
-    private CallerCheck(GuardSettings settings, SigningKeys keys, BearerTokenVerifier verifier,
-                        VerifiedTokenCache tokens, Clock clock, CallerPolicy policy) {
+    private CallerCheck(GuardSettings settings, SigningKeys keys, VerifiedTokenCache tokens, Clock clock,
+                        CallerPolicy policy) {
         this.settings = settings;
         this.keys = keys;
-        this.verifier = verifier;
+        this.verifier = new BearerTokenVerifier(keys);
         this.tokens = tokens;
-        this.clock = clock;
         this.policy = policy;
         this.bearerRules = ClaimRules.forBearer(settings, policy, clock);
         this.principalRules = ClaimRules.forPrincipal(settings, policy);
+        this.clock = clock;
     }
 
     /** The same check under another policy (a function's own, narrower requirement); keys and cache are shared. */
     public CallerCheck withPolicy(CallerPolicy narrower) {
-        return new CallerCheck(settings, keys, verifier, tokens, clock, narrower);
+        return new CallerCheck(settings, keys, tokens, clock, narrower);
     }
 
     /** The same check verifying every token in full, without the validated-token cache (benchmarks). */
     public CallerCheck uncached() {
-        return new CallerCheck(settings, keys, verifier, null, clock, policy);
+        return new CallerCheck(settings, keys, null, clock, policy);
     }
 
     public CallerPolicy policy() {
         return policy;
     }
 
+    /**
+     * The decision for one request. The order of the refusals is this method's order: the Easy Auth requirement,
+     * then a malformed {@code Authorization} header (400) before a malformed principal (401), then the token, then
+     * the principal alone, then no credentials at all.
+     */
     public Decision decide(RequestHeaders headers) {
         List<String> warnings = new ArrayList<>(1);
         String principalHeader = headers.get(CLIENT_PRINCIPAL);
-        boolean trusted = settings.trustsPrincipalHeader();
-        if (principalHeader != null && !trusted) {
+        if (principalHeader != null && !settings.trustsPrincipalHeader()) {
             warnings.add(UNTRUSTED_PRINCIPAL_WARNING);
         }
         if (settings.easyAuthMode() == EasyAuthMode.REQUIRED && principalHeader == null) {
             return refused(Refusal.EASY_AUTH_REQUIRED, warnings);
         }
 
-        String authorization = headers.get(AUTHORIZATION);
-        long keyGeneration = keys.generation();
-        VerifiedTokenCache.Hit hit = tokens == null ? null : tokens.lookup(authorization, keyGeneration);
-        BearerAuthorization.Result bearer = hit != null
-                ? new BearerAuthorization.Result(BearerAuthorization.Kind.TOKEN, hit.token())
-                : BearerAuthorization.locate(authorization);
-        switch (bearer.kind()) {
-            case MALFORMED:
-                return refused(Refusal.MALFORMED_AUTHORIZATION, warnings);
-            case TOO_LARGE:
-                return refused(Refusal.AUTHORIZATION_TOO_LARGE, warnings);
-            default:
-                break;
+        BearerAuthorization.Result bearer = BearerAuthorization.read(headers.get(AUTHORIZATION));
+        if (bearer.kind() == BearerAuthorization.Kind.MALFORMED) {
+            return refused(Refusal.MALFORMED_AUTHORIZATION, warnings);
         }
-        // A new token is split and decoded now; only when that fails are its characters scanned, to tell a header
-        // that is not RFC 6750 (400) from a b64token that is not a JWS (401, reported after the principal is read).
-        CompactJws jws = null;
-        Refusal malformedToken = null;
-        if (bearer.kind() == BearerAuthorization.Kind.TOKEN && hit == null) {
-            try {
-                jws = CompactJws.parse(bearer.value(), bearer.start());
-            } catch (MalformedCredentialException e) {
-                if (!BearerAuthorization.isB64Token(bearer.token())) {
-                    return refused(Refusal.MALFORMED_AUTHORIZATION, warnings);
-                }
-                malformedToken = e.refusal();
-            }
+        if (bearer.kind() == BearerAuthorization.Kind.TOO_LARGE) {
+            return refused(Refusal.AUTHORIZATION_TOO_LARGE, warnings);
         }
 
         CallerClaims principal = null;
-        if (trusted && principalHeader != null) {
+        if (principalHeader != null && settings.trustsPrincipalHeader()) {
             try {
                 principal = EasyAuthPrincipalParser.parse(principalHeader);
             } catch (MalformedCredentialException e) {
@@ -107,40 +93,47 @@ public final class CallerCheck {
             }
         }
 
-        if (malformedToken != null) {
-            return refused(malformedToken, warnings);
-        }
         if (bearer.kind() == BearerAuthorization.Kind.TOKEN) {
-            return decideBearer(bearer, jws, hit, keyGeneration, principal, warnings);
+            return decideToken(bearer.token(), principal, warnings);
         }
         if (principal != null) {
-            return decide(principal, principalRules, CallerSource.EASY_AUTH, null, warnings, null);
+            return decideClaims(principal, principalRules, CallerSource.EASY_AUTH, null, warnings, null);
         }
         return refused(Refusal.NO_CREDENTIALS, warnings);
     }
 
-    /** A token seen before and still cached skips parsing and signature; the rules run on every request. */
-    private Decision decideBearer(BearerAuthorization.Result bearer, CompactJws jws, VerifiedTokenCache.Hit hit,
-                                  long keyGeneration, CallerClaims principal, List<String> warnings) {
-        boolean cached = hit != null;
-        CallerClaims claims = cached ? hit.claims() : null;
-        if (!cached) {
-            BearerTokenVerifier.Result verified = verifier.verify(jws);
-            if (verified.refusal() != null) {
-                return refused(verified.refusal(), warnings);
-            }
-            claims = verified.claims();
+    /**
+     * Token → signature → claims, then the rules. A token that passed every check before is taken from the cache
+     * only while the key that verified it is still current; the rules run on every request.
+     */
+    private Decision decideToken(String token, CallerClaims principal, List<String> warnings) {
+        VerifiedTokenCache.Entry known = tokens == null ? null : tokens.get(token);
+        if (known != null && !keys.stillCurrent(known.key())) {
+            tokens.forget(token);
+            known = null;
         }
-        Decision decision = decide(claims, bearerRules, CallerSource.BEARER, principal, warnings,
-                cached ? hit.caller() : null);
-        if (!cached && tokens != null && decision instanceof Decision.Allowed allowed) {
-            tokens.put(bearer.token(), claims, allowed.caller(), keyGeneration);
+        if (known != null) {
+            return decideClaims(known.claims(), bearerRules, CallerSource.BEARER, principal, warnings, known.caller());
+        }
+
+        BearerTokenVerifier.Result verified = verifier.verify(token);
+        if (verified.refusal() != null) {
+            return refused(verified.refusal(), warnings);
+        }
+        Decision decision = decideClaims(verified.claims(), bearerRules, CallerSource.BEARER, principal, warnings,
+                null);
+        if (tokens != null && decision instanceof Decision.Allowed allowed) {
+            tokens.put(token, new VerifiedTokenCache.Entry(verified.claims(), verified.key(), allowed.caller()));
         }
         return decision;
     }
 
-    private static Decision decide(CallerClaims claims, ClaimRules rules, CallerSource source,
-                                   CallerClaims principal, List<String> warnings, VerifiedCaller known) {
+    /**
+     * Rules → allowlist → the principal cross-check: when Easy Auth also sent a principal, it must name the same
+     * caller as the token.
+     */
+    private static Decision decideClaims(CallerClaims claims, ClaimRules rules, CallerSource source,
+                                         CallerClaims principal, List<String> warnings, VerifiedCaller known) {
         Optional<Refusal> refusal = rules.check(claims);
         Optional<String> oid = claims.objectId().flatMap(Guids::canonical);
         if (refusal.isPresent()) {

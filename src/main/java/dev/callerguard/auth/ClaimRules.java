@@ -16,31 +16,37 @@ public final class ClaimRules {
         this.rules = List.copyOf(rules);
     }
 
-    /** Issuer, tenant, audience, lifetime, then the policy's caller, app and role rules. */
+    /**
+     * Issuer, tenant, audience, lifetime, access token (401s), then the allowed callers (401 for a credential that
+     * names none), the caller type, and the policy's app and role rules (403s).
+     */
     public static ClaimRules forBearer(GuardSettings settings, CallerPolicy policy, Clock clock) {
         List<ClaimRule> rules = new ArrayList<>();
         rules.add(new IssuerRule(settings.issuers()));
         rules.add(new TenantRule(settings.tenantId()));
         rules.add(new AudienceRule(settings.audiences()));
         rules.add(new LifetimeRule(clock, settings.clockSkew()));
-        rules.addAll(policyRules(policy));
+        rules.add(new AccessTokenRule());
+        rules.addAll(policyRules(settings, policy));
         return new ClaimRules(rules);
     }
 
     /**
-     * Tenant, audience, then the policy rules: Easy Auth has already checked the signature, issuer and lifetime
-     * of the token it turned into the principal.
+     * Tenant, audience, then the allowed callers, the caller type and the policy's other rules: Easy Auth has already checked the signature, issuer
+     * and lifetime of the token it turned into the principal (an access token, or the ID token of a user who signed
+     * in through the browser: a user caller either way).
      */
     public static ClaimRules forPrincipal(GuardSettings settings, CallerPolicy policy) {
         List<ClaimRule> rules = new ArrayList<>();
         rules.add(new TenantRule(settings.tenantId()));
         rules.add(new AudienceRule(settings.audiences()));
-        rules.addAll(policyRules(policy));
+        rules.addAll(policyRules(settings, policy));
         return new ClaimRules(rules);
     }
 
-    private static List<ClaimRule> policyRules(CallerPolicy policy) {
-        return List.of(new CallerAllowlistRule(policy), new AppAllowlistRule(policy), new RoleRule(policy));
+    private static List<ClaimRule> policyRules(GuardSettings settings, CallerPolicy policy) {
+        return List.of(new CallerAllowlistRule(policy), new CallerTypeRule(settings.userCallers()),
+                new AppAllowlistRule(policy), new RoleRule(policy));
     }
 
     /** The first refusal, or empty when every rule passes. */

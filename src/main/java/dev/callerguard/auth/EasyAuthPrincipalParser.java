@@ -24,6 +24,8 @@ public final class EasyAuthPrincipalParser {
     static final String OBJECT_ID_URI = "http://schemas.microsoft.com/identity/claims/objectidentifier";
     static final String TENANT_ID_URI = "http://schemas.microsoft.com/identity/claims/tenantid";
     static final String ROLE_URI = "http://schemas.microsoft.com/ws/2008/06/identity/claims/role";
+    static final String SCOPE_URI = "http://schemas.microsoft.com/identity/claims/scope";
+    static final String SUBJECT_URI = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier";
 
     private EasyAuthPrincipalParser() {
     }
@@ -77,6 +79,9 @@ public final class EasyAuthPrincipalParser {
                 single(byType, "oid", OBJECT_ID_URI),
                 single(byType, "appid", "azp"),
                 List.copyOf(new LinkedHashSet<>(roles)),
+                single(byType, "sub", SUBJECT_URI),
+                single(byType, "idtyp"),
+                single(byType, "scp", SCOPE_URI),
                 Optional.empty(),
                 Optional.empty(),
                 all);

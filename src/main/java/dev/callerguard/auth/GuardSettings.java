@@ -24,10 +24,13 @@ import java.util.function.Function;
  * @param easyAuthMode      trust mode for the principal header
  * @param easyAuthEnabled   {@code WEBSITE_AUTH_ENABLED} is {@code true}: the platform runs Easy Auth
  * @param clockSkew         tolerance for {@code exp} and {@code nbf}
+ * @param keysRefresh       how often the key set is fetched again
+ * @param userCallers       {@code true} when {@code CALLERGUARD_CALLER_TYPES} is {@code app,user}: delegated (user)
+ *                          tokens and principals of users are accepted besides application callers
  */
 public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy policy, URI authority,
                             Set<String> issuers, URI keysUrl, EasyAuthMode easyAuthMode, boolean easyAuthEnabled,
-                            Duration clockSkew) {
+                            Duration clockSkew, Duration keysRefresh, boolean userCallers) {
 
     public static final String TENANT_ID = "CALLERGUARD_TENANT_ID";
     public static final String AUDIENCES = "CALLERGUARD_AUDIENCES";
@@ -39,12 +42,16 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
     public static final String KEYS_URL = "CALLERGUARD_KEYS_URL";
     public static final String EASY_AUTH = "CALLERGUARD_EASY_AUTH";
     public static final String CLOCK_SKEW_SECONDS = "CALLERGUARD_CLOCK_SKEW_SECONDS";
+    public static final String KEYS_REFRESH_MINUTES = "CALLERGUARD_KEYS_REFRESH_MINUTES";
+    public static final String CALLER_TYPES = "CALLERGUARD_CALLER_TYPES";
     /** Set by App Service when App Service Authentication (Easy Auth) is on. */
     public static final String WEBSITE_AUTH_ENABLED = "WEBSITE_AUTH_ENABLED";
 
     public static final String DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
     static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_KEYS_REFRESH = Duration.ofMinutes(60);
+    static final Duration MAX_KEYS_REFRESH = Duration.ofMinutes(1440);
 
     private static final String EXAMPLE_GUID = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
@@ -79,6 +86,8 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
         EasyAuthMode mode = in.easyAuthMode();
         boolean easyAuthEnabled = "true".equalsIgnoreCase(trimmed(lookup.apply(WEBSITE_AUTH_ENABLED)));
         Duration skew = in.clockSkew();
+        Duration keysRefresh = in.keysRefresh();
+        boolean userCallers = in.userCallers();
         Set<String> issuers = in.optionalList(ISSUERS);
         URI keysUrl = in.optionalUrl(KEYS_URL);
 
@@ -95,7 +104,8 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
         if (keysUrl == null) {
             keysUrl = URI.create(authority + "/" + tenant + "/discovery/v2.0/keys");
         }
-        return new GuardSettings(tenant, audiences, policy, authority, issuers, keysUrl, mode, easyAuthEnabled, skew);
+        return new GuardSettings(tenant, audiences, policy, authority, issuers, keysUrl, mode, easyAuthEnabled, skew,
+                keysRefresh, userCallers);
     }
 
     /** The v2 issuer {@code {authority}/{tenant}/v2.0} and the v1 issuer of the authority's cloud. */
@@ -261,21 +271,48 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
         }
 
         Duration clockSkew() {
-            String value = raw(CLOCK_SKEW_SECONDS);
+            long seconds = wholeNumber(CLOCK_SKEW_SECONDS, 0, MAX_CLOCK_SKEW.toSeconds(), "seconds",
+                    DEFAULT_CLOCK_SKEW.toSeconds());
+            return Duration.ofSeconds(seconds);
+        }
+
+        Duration keysRefresh() {
+            long minutes = wholeNumber(KEYS_REFRESH_MINUTES, 1, MAX_KEYS_REFRESH.toMinutes(), "minutes",
+                    DEFAULT_KEYS_REFRESH.toMinutes());
+            return Duration.ofMinutes(minutes);
+        }
+
+        /** A whole number from {@code min} to {@code max}; {@code standard} when unset or (with a problem) wrong. */
+        long wholeNumber(String name, long min, long max, String unit, long standard) {
+            String value = raw(name);
             if (value.isEmpty()) {
-                return DEFAULT_CLOCK_SKEW;
+                return standard;
             }
             try {
-                long seconds = Long.parseLong(value);
-                if (seconds >= 0 && seconds <= MAX_CLOCK_SKEW.toSeconds()) {
-                    return Duration.ofSeconds(seconds);
+                long number = Long.parseLong(value);
+                if (number >= min && number <= max) {
+                    return number;
                 }
             } catch (NumberFormatException e) {
                 // reported below
             }
-            problem(CLOCK_SKEW_SECONDS, "must be a whole number of seconds from 0 to "
-                    + MAX_CLOCK_SKEW.toSeconds() + ", e.g. 60");
-            return DEFAULT_CLOCK_SKEW;
+            problem(name, "must be a whole number of " + unit + " from " + min + " to " + max + ", e.g. " + standard);
+            return standard;
+        }
+
+        /** {@code app} (the default) or {@code app,user}, in any order and case. */
+        boolean userCallers() {
+            Set<String> types = new LinkedHashSet<>();
+            items(CALLER_TYPES).forEach(item -> types.add(item.toLowerCase(Locale.ROOT)));
+            if (types.isEmpty() || types.equals(Set.of("app"))) {
+                return false;
+            }
+            if (types.equals(Set.of("app", "user"))) {
+                return true;
+            }
+            problem(CALLER_TYPES, "must be app (the default: applications and managed identities only) or app,user "
+                    + "(also delegated user tokens)");
+            return false;
         }
     }
 

@@ -17,21 +17,28 @@ final class JwsSignatureVerifier {
         this.keys = keys;
     }
 
-    /** {@code null} when the signature is good, else the refusal. */
-    Refusal verify(CompactJws jws) {
+    /** What the signature layer found: the key that verified the signature, or the refusal. */
+    record Result(KeyLookup.Found key, Refusal refusal) {
+        static Result refused(Refusal refusal) {
+            return new Result(null, refusal);
+        }
+    }
+
+    /** The key whose signature this is, or the refusal: a bad header, an unknown key, no key set, a bad signature. */
+    Result verify(CompactJws jws) {
         Refusal headerRefusal = checkHeader(jws.header());
         if (headerRefusal != null) {
-            return headerRefusal;
+            return Result.refused(headerRefusal);
         }
         KeyLookup lookup = keys.find((String) jws.header().get("kid"));
         if (lookup instanceof KeyLookup.Unavailable) {
-            return Refusal.KEYS_UNAVAILABLE;
+            return Result.refused(Refusal.KEYS_UNAVAILABLE);
         }
         if (!(lookup instanceof KeyLookup.Found found)) {
-            return Refusal.UNKNOWN_KEY;
+            return Result.refused(Refusal.UNKNOWN_KEY);
         }
-        return Rs256Signature.verify(found.key(), jws.ascii(), jws.start(), jws.signingInputEnd(), jws.signature())
-                ? null : Refusal.SIGNATURE;
+        return Rs256Signature.verify(found.key(), jws.signingInput(), jws.signature())
+                ? new Result(found, null) : Result.refused(Refusal.SIGNATURE);
     }
 
     /** RS256 only (RFC 8725 section 3.1), a usable {@code kid}, no {@code crit} and no nested token. */

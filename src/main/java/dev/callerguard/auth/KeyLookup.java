@@ -7,6 +7,13 @@ public sealed interface KeyLookup {
 
     /** The tenant's key with this {@code kid}. */
     record Found(String kid, RSAPublicKey key) implements KeyLookup {
+
+        /** The same {@code kid} and the same RSA key (modulus and public exponent). */
+        public boolean sameKey(Found other) {
+            return other != null && kid.equals(other.kid())
+                    && key.getModulus().equals(other.key().getModulus())
+                    && key.getPublicExponent().equals(other.key().getPublicExponent());
+        }
     }
 
     /** The key set is known and does not hold this {@code kid}. */

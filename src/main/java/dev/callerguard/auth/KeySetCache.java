@@ -12,14 +12,16 @@ import java.util.logging.Logger;
 
 /**
  * Keeps the tenant's key set in memory and decides when to fetch it again. Each fetch replaces the whole set,
- * so a key that left the set is refused after the next refresh. Once warm, no request waits on the network
- * except the one that performs a due refresh or the rate-limited refetch for an unknown {@code kid}.
+ * so a key that left the set is refused after the next refresh, for new tokens ({@link #find}) and for tokens
+ * verified before ({@link #stillCurrent}) alike. Once warm, no request waits on the network except the one that
+ * performs a due refresh or the rate-limited refetch for an unknown {@code kid}.
  *
  * <ul>
- *   <li>refresh every {@link Timing#refreshAfter()}; if the endpoint fails, the old set is kept until
- *       {@link Timing#maxAge()};</li>
+ *   <li>refresh every {@link Timing#refreshAfter()} ({@code CALLERGUARD_KEYS_REFRESH_MINUTES}), checked on every
+ *       lookup, cache hits included; if the endpoint fails, the old set is kept until {@link Timing#maxAge()};</li>
  *   <li>an unknown {@code kid} triggers at most one refetch per {@link Timing#unknownKidInterval()}, so a
- *       flood of invented {@code kid}s costs one fetch per interval and real keys keep working;</li>
+ *       flood of invented {@code kid}s costs one fetch per interval and real keys keep working; while usable keys
+ *       are held, a {@code kid} that is not among them is unknown (401), whether or not that refetch worked;</li>
  *   <li>with nothing cached, a failed fetch is not retried for {@link Timing#failureBackoff()};</li>
  *   <li>concurrent requests for a cold cache share one fetch.</li>
  * </ul>
@@ -33,6 +35,11 @@ public final class KeySetCache implements SigningKeys {
         /** One hour between refreshes, keys kept 24 h while the endpoint is down, at most one unknown-kid refetch per 10 s. */
         public static final Timing DEFAULT = new Timing(Duration.ofHours(1), Duration.ofHours(24),
                 Duration.ofSeconds(10), Duration.ofSeconds(5));
+
+        /** These timings with another refresh interval ({@code CALLERGUARD_KEYS_REFRESH_MINUTES}). */
+        public Timing refreshingEvery(Duration interval) {
+            return new Timing(interval, maxAge, unknownKidInterval, failureBackoff);
+        }
     }
 
     private record Snapshot(Map<String, KeyLookup.Found> keys, Instant fetchedAt) {
@@ -47,11 +54,9 @@ public final class KeySetCache implements SigningKeys {
     private final Timing timing;
     private final ReentrantLock fetchLock = new ReentrantLock();
     private final AtomicLong fetches = new AtomicLong();
-    private final AtomicLong generation = new AtomicLong();
 
     private volatile Snapshot snapshot;
     private volatile Instant lastAttempt;
-    private volatile boolean lastAttemptFailed;
 
     public KeySetCache(KeySetSource source, Clock clock, Timing timing) {
         this.source = source;
@@ -76,12 +81,14 @@ public final class KeySetCache implements SigningKeys {
                 return found;
             }
         }
-        return current == null || lastAttemptFailed ? UNAVAILABLE : UNKNOWN;
+        return current == null ? UNAVAILABLE : UNKNOWN;
     }
 
+    /** Checks the refresh first, as {@link #find} does, so that a set served only to cache hits is refreshed too. */
     @Override
-    public long generation() {
-        return generation.get();
+    public boolean stillCurrent(KeyLookup.Found key) {
+        Snapshot current = usableSnapshot();
+        return current != null && key.sameKey(current.keys().get(key.kid()));
     }
 
     /** Number of fetches attempted so far (successful or not). */
@@ -152,16 +159,10 @@ public final class KeySetCache implements SigningKeys {
             Map<String, RSAPublicKey> keys = source.fetch();
             Map<String, KeyLookup.Found> found = new HashMap<>();
             keys.forEach((kid, key) -> found.put(kid, new KeyLookup.Found(kid, key)));
-            Snapshot previous = snapshot;
             snapshot = new Snapshot(Map.copyOf(found), clock.instant());
-            if (previous == null || !previous.keys().equals(snapshot.keys())) {
-                generation.incrementAndGet();
-            }
-            lastAttemptFailed = false;
             LOG.fine(() -> "Key set fetched: " + found.size() + " key(s)");
         } catch (KeySetFetchException | RuntimeException e) {
             lastAttempt = clock.instant();
-            lastAttemptFailed = true;
             LOG.warning(() -> "Key set fetch failed (" + e.getMessage() + "); "
                     + (snapshot == null ? "no keys cached" : "keeping the keys cached"));
         }

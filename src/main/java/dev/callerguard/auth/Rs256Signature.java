@@ -25,17 +25,17 @@ final class Rs256Signature {
     }
 
     /**
-     * Whether {@code signature} is a valid RS256 signature by {@code key} over {@code ascii[start, signingInputEnd)}
-     * (the ASCII {@code header.payload}). A signature whose length is not the modulus length is refused first.
+     * Whether {@code signature} is a valid RS256 signature by {@code key} over {@code signingInput} (the ASCII
+     * {@code header.payload}). A signature whose length is not the modulus length is refused first.
      */
-    static boolean verify(RSAPublicKey key, byte[] ascii, int start, int signingInputEnd, byte[] signature) {
+    static boolean verify(RSAPublicKey key, byte[] signingInput, byte[] signature) {
         if (signature.length != (key.getModulus().bitLength() + 7) / 8) {
             return false;
         }
         try {
             Signature verifier = VERIFIERS.get();
             verifier.initVerify(key);
-            verifier.update(ascii, start, signingInputEnd - start);
+            verifier.update(signingInput);
             return verifier.verify(signature);
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;

@@ -27,6 +27,9 @@ final class TokenClaimsReader {
                 string(payload, "oid"),
                 appid.isPresent() ? appid : azp,
                 strings(payload, "roles"),
+                string(payload, "sub"),
+                string(payload, "idtyp"),
+                string(payload, "scp"),
                 numericDate(payload, "exp"),
                 numericDate(payload, "nbf"),
                 withoutNulls(payload));

@@ -9,6 +9,7 @@ import dev.callerguard.auth.SettingProblem;
 import dev.callerguard.auth.SigningKeys;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -50,9 +51,11 @@ public final class GuardRuntime {
         try {
             GuardSettings settings = GuardSettings.load(lookup);
             KeySetCache keys = new KeySetCache(new JwksKeySetSource(settings.keysUrl()), clock,
-                    KeySetCache.Timing.DEFAULT);
+                    KeySetCache.Timing.DEFAULT.refreshingEvery(settings.keysRefresh()));
             LOG.info(() -> "CallerGuard settings valid: tenant " + settings.tenantId() + ", keys from "
-                    + settings.keysUrl() + ", Easy Auth " + settings.easyAuthMode().name().toLowerCase()
+                    + settings.keysUrl() + " (refreshed every " + settings.keysRefresh().toMinutes() + " min), callers "
+                    + (settings.userCallers() ? "app,user" : "app") + ", Easy Auth "
+                    + settings.easyAuthMode().name().toLowerCase(Locale.ROOT)
                     + (settings.trustsPrincipalHeader() ? " (principal header trusted)" : ""));
             return of(settings, keys, clock);
         } catch (InvalidSettingsException e) {

@@ -67,6 +67,73 @@ class CallerCheckTest {
         return ((Decision.Allowed) decision).caller();
     }
 
+    // --- review finding 5: ID tokens pass as access tokens ------------------------------------------------------
+
+    /** An ID token issued to the API's own app registration for a user whose object id is allowed. */
+    private TestTokens idToken() {
+        return token().claim("aud", TestIds.API_CLIENT_ID).claim("appid", null).claim("appidacr", null)
+                .claim("idtyp", null).claim("sub", "Ma8APpvZmW33OtwMeY4mEpA8_AOWWE6yTGYXZFdJTNQ")
+                .claim("nonce", "b1f1e4a8").claim("upn", "someone@contoso.example");
+    }
+
+    /** A delegated token: the allowed object id signed in to a client app, with delegated scopes. */
+    private TestTokens delegatedToken() {
+        return token().claim("idtyp", "user").claim("scp", "user_impersonation")
+                .claim("sub", "Ma8APpvZmW33OtwMeY4mEpA8_AOWWE6yTGYXZFdJTNQ");
+    }
+
+    @Test
+    void idTokenOfAnAllowedCallerPassesAsAnAccessTokenNoLonger() {
+        assertThat(refusal(bearer(idToken().sign()))).isEqualTo(Refusal.NOT_ACCESS_TOKEN);
+        assertThat(refusal(bearer(idToken().claim("aud", TestIds.API_APP_ID_URI).sign())))
+                .isEqualTo(Refusal.NOT_ACCESS_TOKEN);
+    }
+
+    @Test
+    void idTokenIsRefusedEvenWhenAnyCallerAndUsersAreAllowed() {
+        settings.put(GuardSettings.ALLOWED_CALLERS, "*");
+        settings.put(GuardSettings.CALLER_TYPES, "app,user");
+
+        assertThat(refusal(bearer(idToken().sign()))).isEqualTo(Refusal.NOT_ACCESS_TOKEN);
+    }
+
+    @Test
+    void delegatedTokenOfAnAllowedCallerIsRefusedUnderTheDefaultCallerTypes() {
+        Decision decision = bearer(delegatedToken().sign());
+
+        assertThat(refusal(decision)).isEqualTo(Refusal.CALLER_TYPE);
+        assertThat(((Decision.Refused) decision).objectId()).contains(TestIds.ALLOWED_CALLER);
+    }
+
+    @Test
+    void delegatedTokenWithoutIdtypIsRefusedUnderTheDefaultCallerTypes() {
+        assertThat(refusal(bearer(delegatedToken().claim("idtyp", null).sign()))).isEqualTo(Refusal.CALLER_TYPE);
+    }
+
+    @Test
+    void delegatedTokenOfAnAllowedCallerIsAllowedUnderAppAndUser() {
+        settings.put(GuardSettings.CALLER_TYPES, "app,user");
+
+        assertThat(caller(bearer(delegatedToken().sign())).objectId()).isEqualTo(TestIds.ALLOWED_CALLER);
+    }
+
+    @Test
+    void principalOfAUserIsRefusedUnderTheDefaultAndAllowedUnderAppAndUser() {
+        settings.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
+        Map<String, String> headers = Map.of("x-ms-client-principal", TestPrincipals.allowedUser().encode());
+
+        assertThat(refusal(decide(check(), headers))).isEqualTo(Refusal.CALLER_TYPE);
+        settings.put(GuardSettings.CALLER_TYPES, "app,user");
+        assertThat(caller(decide(check(), headers)).objectId()).isEqualTo(TestIds.ALLOWED_CALLER);
+    }
+
+    @Test
+    void appCallerOfTheEmulatedManagedIdentityShapeIsAllowedUnderBothSettings() {
+        assertThat(caller(bearer(token().sign())).objectId()).isEqualTo(TestIds.ALLOWED_CALLER);
+        settings.put(GuardSettings.CALLER_TYPES, "app,user");
+        assertThat(caller(bearer(token().sign())).objectId()).isEqualTo(TestIds.ALLOWED_CALLER);
+    }
+
     @Test
     void allowsV1TokenOfAllowedCaller() {
         VerifiedCaller caller = caller(bearer(token().sign()));

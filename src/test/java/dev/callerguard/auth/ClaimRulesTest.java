@@ -41,7 +41,8 @@ class ClaimRulesTest {
     @Test
     void forBearerRunsTokenRulesBeforeAllowlistRules() {
         assertThat(names(bearer.explain(claims().build())))
-                .containsExactly("issuer", "tenant", "audience", "lifetime", "caller", "app", "roles");
+                .containsExactly("issuer", "tenant", "audience", "lifetime", "access-token", "caller", "caller-type",
+                        "app", "roles");
     }
 
     @Test
@@ -95,7 +96,9 @@ class ClaimRulesTest {
                 new RuleVerdict("tenant", Optional.empty()),
                 new RuleVerdict("audience", Optional.empty()),
                 new RuleVerdict("lifetime", Optional.empty()),
+                new RuleVerdict("access-token", Optional.empty()),
                 new RuleVerdict("caller", Optional.of(Refusal.CALLER_NOT_ALLOWED)),
+                new RuleVerdict("caller-type", Optional.empty()),
                 new RuleVerdict("app", Optional.empty()),
                 new RuleVerdict("roles", Optional.empty()));
     }
@@ -113,7 +116,7 @@ class ClaimRulesTest {
     @Test
     void forPrincipalLeavesIssuerAndLifetimeToEasyAuth() {
         assertThat(names(principal.explain(principalClaims().build())))
-                .containsExactly("tenant", "audience", "caller", "app", "roles");
+                .containsExactly("tenant", "audience", "caller", "caller-type", "app", "roles");
     }
 
     @Test

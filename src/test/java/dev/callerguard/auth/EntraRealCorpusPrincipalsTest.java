@@ -46,12 +46,28 @@ class EntraRealCorpusPrincipalsTest {
         assertThat(decoded).isEqualTo(DATA.bytes(principal + ".json"));
     }
 
+    /** Both real principals come from delegated (user) access tokens: they carry scopes. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("principals")
-    void allowsEachRealPrincipalWhenEasyAuthIsTrusted(String principal) {
+    void refusesEachRealPrincipalAsAUserUnderTheDefaultCallerTypes(String principal) {
+        JsonNode claims = DATA.json(principal + ".json").get("claims");
+        assertThat(claim(claims, "http://schemas.microsoft.com/identity/claims/scope")).isNotBlank();
+        Map<String, String> settings = settings(claims);
+        settings.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
+
+        Decision decision = decide(principal, claims, settings);
+
+        assertThat(decision).isInstanceOfSatisfying(Decision.Refused.class,
+                refused -> assertThat(refused.refusal()).isEqualTo(Refusal.CALLER_TYPE));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("principals")
+    void allowsEachRealPrincipalWhenEasyAuthIsTrustedAndUsersAreAccepted(String principal) {
         JsonNode claims = DATA.json(principal + ".json").get("claims");
         Map<String, String> settings = settings(claims);
         settings.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
+        settings.put(GuardSettings.CALLER_TYPES, "app,user");
 
         Decision decision = decide(principal, claims, settings);
 

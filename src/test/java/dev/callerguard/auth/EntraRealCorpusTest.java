@@ -33,8 +33,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * through the full caller check: keys served over real HTTP from the manifest's keys document, a
  * {@link KeySetCache} over {@link JwksKeySetSource}, the clock pinned inside the token's lifetime, and settings
  * that match the token (tenant = {@code tid}, audience = {@code aud}, allowed caller = {@code oid}, default
- * issuers). Every positive token is allowed unless it lacks something the check requires; those are listed in
- * {@link #REFUSED_POSITIVES}, each with the refusal it gets and the part it lacks, which the test checks too.
+ * issuers), under both {@code CALLERGUARD_CALLER_TYPES} settings. Each token's kind is in {@link #KINDS}, judged
+ * from its claims (the README's "kind" column is not always right; {@link #eachTokenIsOfTheKindItsClaimsShow}
+ * checks the table against the claims): an ID token is refused under both settings, a delegated (user) access
+ * token is allowed only under {@code app,user}, an app-only token under both. A token that lacks something the
+ * check requires is listed in {@link #REFUSED_POSITIVES}, with the refusal it gets and the part it lacks.
  */
 class EntraRealCorpusTest {
     private static final SharedTestData DATA = SharedTestData.entraReal();
@@ -42,6 +45,32 @@ class EntraRealCorpusTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern GUID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /** What a token is, as its claims show. */
+    enum Kind {
+        /** An OpenID Connect ID token: no {@code appid}/{@code azp} (and usually a {@code nonce}). */
+        ID_TOKEN,
+        /** A delegated access token: a user signed in to a client app; {@code scp} names the delegated scopes. */
+        DELEGATED,
+        /** An app-only access token: a managed identity or a service principal with its own credentials. */
+        APP
+    }
+
+    /** Every token of the corpus by its claims (see the class comment), positive and negative. */
+    private static final Map<String, Kind> KINDS = Map.ofEntries(
+            Map.entry("token-01.jwt", Kind.DELEGATED), Map.entry("token-02.jwt", Kind.DELEGATED),
+            Map.entry("token-03.jwt", Kind.DELEGATED), Map.entry("token-04.jwt", Kind.APP),
+            Map.entry("token-05.jwt", Kind.APP), Map.entry("token-06.jwt", Kind.APP),
+            Map.entry("token-07.jwt", Kind.APP), Map.entry("token-08.jwt", Kind.APP),
+            Map.entry("token-09.jwt", Kind.APP), Map.entry("token-10.jwt", Kind.APP),
+            Map.entry("token-11.jwt", Kind.APP), Map.entry("token-12.jwt", Kind.APP),
+            Map.entry("token-13.jwt", Kind.APP), Map.entry("token-14.jwt", Kind.APP),
+            // The README calls token-15 a delegated access token from an MSAL cache: it has no azp and no scp,
+            // so it is the cache's ID token.
+            Map.entry("token-15.jwt", Kind.ID_TOKEN), Map.entry("token-16.jwt", Kind.ID_TOKEN),
+            Map.entry("token-17.jwt", Kind.DELEGATED), Map.entry("token-18.jwt", Kind.ID_TOKEN),
+            Map.entry("token-19.jwt", Kind.DELEGATED), Map.entry("negative-01.jwt", Kind.ID_TOKEN),
+            Map.entry("negative-02.jwt", Kind.DELEGATED), Map.entry("negative-03.jwt", Kind.ID_TOKEN));
 
     /** A member a token lacks: {@code header} or {@code payload}, and the member's name. */
     record Lack(String part, String member, Refusal refusal, String why) {
@@ -73,6 +102,22 @@ class EntraRealCorpusTest {
             return Optional.ofNullable(REFUSED_POSITIVES.get(file));
         }
 
+        Kind kind() {
+            return KINDS.get(file);
+        }
+
+        /** The refusal under these settings ({@code app,user} when {@code userCallers}), or empty: allowed. */
+        Optional<Refusal> expectedRefusal(boolean userCallers) {
+            if (lack().isPresent()) {
+                return lack().map(Lack::refusal);
+            }
+            return switch (kind()) {
+                case ID_TOKEN -> Optional.of(Refusal.NOT_ACCESS_TOKEN);
+                case DELEGATED -> userCallers ? Optional.empty() : Optional.of(Refusal.CALLER_TYPE);
+                case APP -> Optional.empty();
+            };
+        }
+
         long expiresAt() {
             return claims.get("exp").asLong();
         }
@@ -91,6 +136,13 @@ class EntraRealCorpusTest {
             Matcher guid = GUID.matcher(claims.get("iss").asText());
             assertThat(guid.find()).as("%s names a tenant in iss", file).isTrue();
             return guid.group();
+        }
+
+        /** Settings matching this token: its tenant, audience and caller, default issuers, the given caller types. */
+        Map<String, String> settings(URI keysUrl, boolean userCallers) {
+            Map<String, String> values = settings(keysUrl);
+            values.put(GuardSettings.CALLER_TYPES, userCallers ? "app,user" : "app");
+            return values;
         }
 
         /** Settings matching this token: its tenant, audience and caller, default issuers. */
@@ -125,26 +177,53 @@ class EntraRealCorpusTest {
         return positiveTokens().flatMap(t -> t.keysFiles().stream().skip(1).map(k -> Arguments.of(t, k)));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("positiveTokens")
-    void allowsEachGenuineTokenWithinItsLifetimeUnlessItLacksWhatTheCheckRequires(RealToken token)
+    static Stream<Arguments> positiveTokensUnderBothCallerTypes() {
+        return positiveTokens().flatMap(t -> Stream.of(Arguments.of(t, false), Arguments.of(t, true)));
+    }
+
+    @ParameterizedTest(name = "{0}, app,user {1}")
+    @MethodSource("positiveTokensUnderBothCallerTypes")
+    void decidesEachGenuineTokenWithinItsLifetimeByItsKind(RealToken token, boolean userCallers)
             throws IOException {
         MutableClock clock = new MutableClock(token.inLifetime());
 
-        Decision decision = decide(token.compact(), token, token.keysFiles().get(0), clock);
+        Decision decision = decide(token.compact(), token, token.keysFiles().get(0), clock, userCallers);
 
-        assertDecision(token, decision);
+        assertDecision(token, decision, userCallers);
     }
 
     @ParameterizedTest(name = "{0} with {1}")
     @MethodSource("furtherKeysFiles")
-    void allowsEachGenuineTokenWithEveryOtherKeysDocumentThatHoldsItsKey(RealToken token, String keysFile)
+    void decidesEachGenuineTokenAlikeWithEveryOtherKeysDocumentThatHoldsItsKey(RealToken token, String keysFile)
             throws IOException {
         MutableClock clock = new MutableClock(token.inLifetime());
 
-        Decision decision = decide(token.compact(), token, keysFile, clock);
+        assertDecision(token, decide(token.compact(), token, keysFile, clock, false), false);
+        assertDecision(token, decide(token.compact(), token, keysFile, clock, true), true);
+    }
 
-        assertDecision(token, decision);
+    @Test
+    void eachTokenIsOfTheKindItsClaimsShow() {
+        assertThat(KINDS.keySet()).containsExactlyInAnyOrderElementsOf(
+                Stream.concat(tokenFiles("token-"), tokenFiles("negative-")).toList());
+        KINDS.forEach((file, kind) -> {
+            JsonNode claims = RealToken.load(file).claims();
+            Kind shown;
+            if (!claims.has("appid") && !claims.has("azp")) {
+                shown = Kind.ID_TOKEN;
+            } else if (claims.has("scp")) {
+                shown = Kind.DELEGATED;
+            } else {
+                shown = Kind.APP;
+            }
+            assertThat(kind).as(file).isEqualTo(shown);
+            if (kind == Kind.APP && claims.has("oid")) {
+                boolean idtypApp = claims.path("idtyp").asText("").equals("app");
+                boolean oidIsSub = claims.get("oid").asText().equals(claims.path("sub").asText(null));
+                assertThat(claims.has("idtyp") ? idtypApp : oidIsSub).as("%s is app-only by Microsoft's rule", file)
+                        .isTrue();
+            }
+        });
     }
 
     @ParameterizedTest(name = "{0}")
@@ -170,7 +249,7 @@ class EntraRealCorpusTest {
 
         Decision decision = decide(token.compact(), token, token.keysFiles().get(0), clock);
 
-        assertDecision(token, decision);
+        assertDecision(token, decision, false);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -198,7 +277,8 @@ class EntraRealCorpusTest {
         RealToken token = RealToken.load("token-05.jwt");
         MutableClock clock = new MutableClock(token.inLifetime());
         try (JwksServer server = JwksServer.startRaw(DATA.text(token.keysFiles().get(0)))) {
-            GuardSettings settings = GuardSettings.load(token.settings(server.keysUrl()));
+            // Under app,user: without an oid it cannot be shown to be app-only either (oid = sub), see KINDS.
+            GuardSettings settings = GuardSettings.load(token.settings(server.keysUrl(), true));
             BearerTokenVerifier.Result verified = new BearerTokenVerifier(keys(server, clock)).verify(token.compact());
             assertThat(verified.refusal()).as("signature and claim types").isNull();
 
@@ -216,9 +296,9 @@ class EntraRealCorpusTest {
         RealToken token = RealToken.load("token-19.jwt");
         MutableClock clock = new MutableClock(token.inLifetime());
         CompactJws jws = CompactJws.parse(token.compact());
-        GuardSettings settings = GuardSettings.load(token.settings(URI.create("http://127.0.0.1:1/keys")));
+        GuardSettings settings = GuardSettings.load(token.settings(URI.create("http://127.0.0.1:1/keys"), true));
 
-        // Its claims pass every rule ...
+        // Its claims (a delegated token) pass every rule under app,user ...
         List<RuleVerdict> verdicts = ClaimRules.forBearer(settings, settings.policy(), clock)
                 .explain(TokenClaimsReader.read(jws.claims()));
         assertThat(verdicts).allSatisfy(v -> assertThat(v.refusal()).as(v.rule()).isEmpty());
@@ -229,7 +309,7 @@ class EntraRealCorpusTest {
                 .generateCertificate(new ByteArrayInputStream(
                         Base64.getDecoder().decode(key.get("x5c").get(0).asText())))
                 .getPublicKey();
-        assertThat(Rs256Signature.verify(certificateKey, jws.ascii(), jws.start(), jws.signingInputEnd(), jws.signature()))
+        assertThat(Rs256Signature.verify(certificateKey, jws.signingInput(), jws.signature()))
                 .isTrue();
         assertThat(JwsSignatureVerifier.checkHeader(jws.header())).isEqualTo(Refusal.KEY_ID);
     }
@@ -290,10 +370,17 @@ class EntraRealCorpusTest {
     }
 
     /** The full check with the keys document served over real HTTP to a fresh key cache. */
+    /** The full check under the default caller types ({@code app}). */
     private static Decision decide(String compact, RealToken token, String keysFile, MutableClock clock)
             throws IOException {
+        return decide(compact, token, keysFile, clock, false);
+    }
+
+    /** The full check with the keys document served over real HTTP to a fresh key cache. */
+    private static Decision decide(String compact, RealToken token, String keysFile, MutableClock clock,
+                                   boolean userCallers) throws IOException {
         try (JwksServer server = JwksServer.startRaw(DATA.text(keysFile))) {
-            GuardSettings settings = GuardSettings.load(token.settings(server.keysUrl()));
+            GuardSettings settings = GuardSettings.load(token.settings(server.keysUrl(), userCallers));
             CallerCheck check = new CallerCheck(settings, keys(server, clock), clock);
             return check.decide(RequestHeaders.of(Map.of("authorization", "Bearer " + compact)));
         }
@@ -303,10 +390,11 @@ class EntraRealCorpusTest {
         return new KeySetCache(new JwksKeySetSource(server.keysUrl()), clock, KeySetCache.Timing.DEFAULT);
     }
 
-    private static void assertDecision(RealToken token, Decision decision) {
-        Optional<Lack> lack = token.lack();
-        if (lack.isPresent()) {
-            assertThat(refusal(decision)).as("%s: %s", token.file(), lack.get().why()).isEqualTo(lack.get().refusal());
+    private static void assertDecision(RealToken token, Decision decision, boolean userCallers) {
+        Optional<Refusal> expected = token.expectedRefusal(userCallers);
+        if (expected.isPresent()) {
+            assertThat(refusal(decision)).as("%s (%s): %s", token.file(), token.kind(),
+                    token.lack().map(Lack::why).orElse("by its kind")).isEqualTo(expected.get());
             return;
         }
         assertThat(decision).as("%s: %s", token.file(), decision).isInstanceOf(Decision.Allowed.class);

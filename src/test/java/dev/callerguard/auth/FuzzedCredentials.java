@@ -53,6 +53,7 @@ final class FuzzedCredentials {
     private static final String[] CLAIM_NAMES = {"aud", "iss", "tid", "oid", "sub", "appid", "azp", "roles", "exp",
         "nbf", "iat", "ver", "idtyp", "scp", "__proto__", ""};
     private static final String[] PRINCIPAL_TYPES = {"aud", "iss", "appid", "azp", "oid", "tid", "roles", "ver",
+        "idtyp", "sub", "scp", TestPrincipals.SUB_URI, TestPrincipals.SCOPE_URI,
         TestPrincipals.OID_URI, TestPrincipals.TID_URI, TestPrincipals.ROLE_URI, "OID", "Tid",
         TestPrincipals.OID_URI.toUpperCase(), "http://schemas.microsoft.com/identity/claims/objectidentifier "};
     private static final String[] INTERESTING_STRINGS = {"", "RS256", "rs256", "RS256\u0000", "none", "None", "HS256",

@@ -440,6 +440,68 @@ class GuardSettingsTest {
         assertThat(problem.message()).contains("e.g.");
     }
 
+    // --- key refresh -------------------------------------------------------------------------------------------
+
+    @Test
+    void defaultsKeysRefreshToSixtyMinutes() {
+        assertThat(GuardSettings.load(values()).keysRefresh()).isEqualTo(Duration.ofMinutes(60));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "5", "1440"})
+    void acceptsKeysRefreshFromOneMinuteToADay(String minutes) {
+        assertThat(GuardSettings.load(valuesWith(GuardSettings.KEYS_REFRESH_MINUTES, minutes)).keysRefresh())
+                .isEqualTo(Duration.ofMinutes(Long.parseLong(minutes)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "1441", "1.5", "hourly", "60m"})
+    void rejectsKeysRefreshOutsideOneMinuteToADay(String value) {
+        SettingProblem problem = onlyProblem(valuesWith(GuardSettings.KEYS_REFRESH_MINUTES, value));
+
+        assertThat(problem.setting()).isEqualTo(GuardSettings.KEYS_REFRESH_MINUTES);
+        assertThat(problem.message()).contains("from 1 to 1440", "e.g. 60");
+    }
+
+    // --- caller types --------------------------------------------------------------------------------------------
+
+    @Test
+    void defaultsCallerTypesToApplicationsOnly() {
+        assertThat(GuardSettings.load(values()).userCallers()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"app", "APP", " app "})
+    void readsCallerTypesApp(String value) {
+        assertThat(GuardSettings.load(valuesWith(GuardSettings.CALLER_TYPES, value)).userCallers()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"app,user", "user,app", "App, User"})
+    void readsCallerTypesAppAndUser(String value) {
+        assertThat(GuardSettings.load(valuesWith(GuardSettings.CALLER_TYPES, value)).userCallers()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"user", "apps", "app,user,guest", "*", "app;user"})
+    void rejectsOtherCallerTypes(String value) {
+        SettingProblem problem = onlyProblem(valuesWith(GuardSettings.CALLER_TYPES, value));
+
+        assertThat(problem.setting()).isEqualTo(GuardSettings.CALLER_TYPES);
+        assertThat(problem.message()).contains("app (the default", "app,user");
+    }
+
+    @Test
+    void reportsTheNewSettingsProblemsWithTheOthersAtOnce() {
+        Map<String, String> values = values();
+        values.put(GuardSettings.KEYS_REFRESH_MINUTES, "0");
+        values.put(GuardSettings.CALLER_TYPES, "user");
+        values.put(GuardSettings.CLOCK_SKEW_SECONDS, "-1");
+
+        assertThat(problems(values).settingNames()).containsExactlyInAnyOrder(GuardSettings.KEYS_REFRESH_MINUTES,
+                GuardSettings.CALLER_TYPES, GuardSettings.CLOCK_SKEW_SECONDS);
+    }
+
     // --- no value in any message ------------------------------------------------------------------------------
 
     static Stream<Arguments> wrongValues() {
@@ -456,7 +518,9 @@ class GuardSettingsTest {
                 Arguments.of(GuardSettings.KEYS_URL, "gopher://keys.secret.example/jwks"),
                 Arguments.of(GuardSettings.EASY_AUTH, "secretmode"),
                 Arguments.of(GuardSettings.CLOCK_SKEW_SECONDS, "-12345"),
-                Arguments.of(GuardSettings.CLOCK_SKEW_SECONDS, "987654"));
+                Arguments.of(GuardSettings.CLOCK_SKEW_SECONDS, "987654"),
+                Arguments.of(GuardSettings.KEYS_REFRESH_MINUTES, "secret-interval"),
+                Arguments.of(GuardSettings.CALLER_TYPES, "secret-type"));
     }
 
     @ParameterizedTest

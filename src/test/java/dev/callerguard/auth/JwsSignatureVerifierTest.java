@@ -316,7 +316,7 @@ class JwsSignatureVerifierTest {
 
     private Refusal verify(String token) {
         try {
-            return verifier.verify(CompactJws.parse(token));
+            return verifier.verify(CompactJws.parse(token)).refusal();
         } catch (MalformedCredentialException e) {
             throw new AssertionError("test token does not parse: " + e.getMessage(), e);
         }

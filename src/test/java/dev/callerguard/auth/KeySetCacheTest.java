@@ -184,6 +184,96 @@ class KeySetCacheTest {
         assertThat(cache.find(PRIMARY)).isEqualTo(new KeyLookup.Found(PRIMARY, reissued.publicKey()));
     }
 
+    // --- review finding 4: 503 for junk after a failed refresh ---------------------------------------------------
+
+    @ParameterizedTest(name = "endpoint {0}")
+    @MethodSource("endpointFailures")
+    void unknownKidAfterAFailedRefreshIsUnknownWhileTheCachedKeysAreGood(String failure,
+                                                                          Consumer<JwksServer> breakEndpoint) {
+        warmUp();
+        breakEndpoint.accept(server);
+        clock.advance(TIMING.refreshAfter());
+        assertThat(cache.find(PRIMARY)).isInstanceOf(KeyLookup.Found.class);
+
+        KeyLookup insideTheInterval = cache.find("invented-kid");
+        clock.advance(TIMING.unknownKidInterval());
+        KeyLookup afterAFailedRefetch = cache.find("another-invented-kid");
+
+        assertThat(insideTheInterval).isEqualTo(new KeyLookup.Unknown());
+        assertThat(afterAFailedRefetch).isEqualTo(new KeyLookup.Unknown());
+        assertThat(cache.fetchCount()).as("warm, failed refresh, failed unknown-kid refetch").isEqualTo(3);
+    }
+
+    // --- still current: what a cached acceptance asks on every hit ------------------------------------------------
+
+    @Test
+    void aKeyInTheCurrentSetIsStillCurrent() {
+        KeyLookup.Found found = (KeyLookup.Found) cache.find(PRIMARY);
+
+        assertThat(cache.stillCurrent(found)).isTrue();
+        assertThat(server.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void stillCurrentRunsTheDueRefreshAndThenSeesTheKeyGone() {
+        KeyLookup.Found found = (KeyLookup.Found) cache.find(PRIMARY);
+        server.serve(TestKeys.SECONDARY);
+        clock.advance(TIMING.refreshAfter().minus(SECOND));
+        assertThat(cache.stillCurrent(found)).as("before the refresh is due").isTrue();
+
+        clock.advance(SECOND);
+
+        assertThat(cache.stillCurrent(found)).isFalse();
+        assertThat(server.requestCount()).as("the refresh ran without any find").isEqualTo(2);
+    }
+
+    @Test
+    void aKeyWhoseKidNowNamesAnotherValueIsNotStillCurrent() {
+        KeyLookup.Found found = (KeyLookup.Found) cache.find(PRIMARY);
+        server.serve(TestKeys.generate(PRIMARY));
+        clock.advance(TIMING.refreshAfter());
+
+        assertThat(cache.stillCurrent(found)).isFalse();
+    }
+
+    @Test
+    void aKeyIsStillCurrentAfterARefreshThatKeepsIt() {
+        KeyLookup.Found found = (KeyLookup.Found) cache.find(PRIMARY);
+        server.serve(TestKeys.SECONDARY, TestKeys.PRIMARY);
+        clock.advance(TIMING.refreshAfter());
+
+        assertThat(cache.stillCurrent(found)).isTrue();
+        assertThat(server.requestCount()).isEqualTo(2);
+    }
+
+    @ParameterizedTest(name = "endpoint {0}")
+    @MethodSource("endpointFailures")
+    void aKeyIsStillCurrentUntilTheMaxAgeWhileTheEndpointFailsAndNotFromThen(String failure,
+                                                                             Consumer<JwksServer> breakEndpoint) {
+        KeyLookup.Found found = (KeyLookup.Found) cache.find(PRIMARY);
+        breakEndpoint.accept(server);
+
+        clock.advance(TIMING.maxAge().minus(SECOND));
+        boolean lastSecond = cache.stillCurrent(found);
+        clock.advance(SECOND);
+
+        assertThat(lastSecond).isTrue();
+        assertThat(cache.stillCurrent(found)).isFalse();
+    }
+
+    @Test
+    void refreshIntervalComesFromTheTimings() {
+        KeySetCache everyMinute = new KeySetCache(new JwksKeySetSource(server.keysUrl()), clock,
+                TIMING.refreshingEvery(Duration.ofMinutes(1)));
+        KeyLookup.Found found = (KeyLookup.Found) everyMinute.find(PRIMARY);
+        server.serve(TestKeys.SECONDARY);
+
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(everyMinute.stillCurrent(found)).isFalse();
+        assertThat(everyMinute.find(SECONDARY)).isInstanceOf(KeyLookup.Found.class);
+    }
+
     static Stream<Arguments> endpointFailures() {
         return Stream.of(
                 Arguments.of("down", (Consumer<JwksServer>) JwksServer::close),

@@ -20,6 +20,9 @@ final class TestClaims {
     private Optional<String> objectId = Optional.of(TestIds.ALLOWED_CALLER);
     private Optional<String> appId = Optional.of(TestIds.ALLOWED_CALLER_APP);
     private List<String> roles = List.of();
+    private Optional<String> subject = Optional.of(TestIds.ALLOWED_CALLER);
+    private Optional<String> identityType = Optional.of("app");
+    private Optional<String> scopes = Optional.empty();
     private Optional<Long> expiresAt;
     private Optional<Long> notBefore;
 
@@ -65,6 +68,21 @@ final class TestClaims {
         return this;
     }
 
+    TestClaims subject(String value) {
+        subject = Optional.ofNullable(value);
+        return this;
+    }
+
+    TestClaims identityType(String value) {
+        identityType = Optional.ofNullable(value);
+        return this;
+    }
+
+    TestClaims scopes(String value) {
+        scopes = Optional.ofNullable(value);
+        return this;
+    }
+
     TestClaims expiresAt(Long epochSeconds) {
         expiresAt = Optional.ofNullable(epochSeconds);
         return this;
@@ -76,6 +94,7 @@ final class TestClaims {
     }
 
     CallerClaims build() {
-        return new CallerClaims(issuer, tenantId, audiences, objectId, appId, roles, expiresAt, notBefore, Map.of());
+        return new CallerClaims(issuer, tenantId, audiences, objectId, appId, roles, subject, identityType, scopes,
+                expiresAt, notBefore, Map.of());
     }
 }

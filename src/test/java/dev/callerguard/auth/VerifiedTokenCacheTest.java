@@ -15,25 +15,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /** The validated-token cache, seen through the check: what a hit skips, and what it never skips. */
 class VerifiedTokenCacheTest {
+    private static final KeyLookup.Found KEY = new KeyLookup.Found(TestKeys.PRIMARY.kid(), TestKeys.PRIMARY.publicKey());
     private final MutableClock clock = MutableClock.at("2026-11-27T12:00:00Z");
     private final AtomicInteger keyLookups = new AtomicInteger();
-    private final AtomicLong keyGeneration = new AtomicLong();
+    private final AtomicInteger currentChecks = new AtomicInteger();
+    /** The published key set: kid to key. */
+    private final Map<String, KeyLookup.Found> published = new ConcurrentHashMap<>(Map.of(TestKeys.PRIMARY.kid(),
+            new KeyLookup.Found(TestKeys.PRIMARY.kid(), TestKeys.PRIMARY.publicKey())));
     private final SigningKeys keys = new SigningKeys() {
         @Override
         public KeyLookup find(String kid) {
             keyLookups.incrementAndGet();
-            return kid.equals(TestKeys.PRIMARY.kid())
-                    ? new KeyLookup.Found(kid, TestKeys.PRIMARY.publicKey()) : new KeyLookup.Unknown();
+            KeyLookup.Found found = published.get(kid);
+            return found != null ? found : new KeyLookup.Unknown();
         }
 
         @Override
-        public long generation() {
-            return keyGeneration.get();
+        public boolean stillCurrent(KeyLookup.Found key) {
+            currentChecks.incrementAndGet();
+            return key.sameKey(published.get(key.kid()));
         }
     };
     private final CallerCheck check = new CallerCheck(TestSettings.load(URI.create("http://127.0.0.1:1/keys")),
@@ -58,6 +63,7 @@ class VerifiedTokenCacheTest {
         assertThat(second).isInstanceOf(Decision.Allowed.class);
         assertThat(((Decision.Allowed) second).caller().objectId()).isEqualTo(TestIds.ALLOWED_CALLER);
         assertThat(keyLookups).hasValue(1);
+        assertThat(currentChecks).as("the hit asked whether its key is still current").hasValue(1);
     }
 
     @Test
@@ -110,14 +116,44 @@ class VerifiedTokenCacheTest {
     }
 
     @Test
-    void everythingIsDroppedWhenTheKeySetChanges() {
+    void aHitIsRefusedOnceItsKeyHasLeftTheKeySet() {
+        String token = token().sign();
+        assertThat(decide(check, token)).isInstanceOf(Decision.Allowed.class);
+        published.clear();
+        published.put(TestKeys.SECONDARY.kid(), new KeyLookup.Found(TestKeys.SECONDARY.kid(),
+                TestKeys.SECONDARY.publicKey()));
+
+        Decision decision = decide(check, token);
+
+        assertThat(decision).isInstanceOfSatisfying(Decision.Refused.class,
+                refused -> assertThat(refused.refusal()).isEqualTo(Refusal.UNKNOWN_KEY));
+        assertThat(decide(check, token)).isInstanceOf(Decision.Refused.class);
+    }
+
+    @Test
+    void aHitIsVerifiedAgainWhenItsKidNowNamesAnotherKey() {
+        String token = token().sign();
+        assertThat(decide(check, token)).isInstanceOf(Decision.Allowed.class);
+        published.put(TestKeys.PRIMARY.kid(), new KeyLookup.Found(TestKeys.PRIMARY.kid(),
+                TestKeys.OTHER.publicKey()));
+
+        Decision decision = decide(check, token);
+
+        assertThat(decision).isInstanceOfSatisfying(Decision.Refused.class,
+                refused -> assertThat(refused.refusal()).isEqualTo(Refusal.SIGNATURE));
+        assertThat(keyLookups).hasValue(2);
+    }
+
+    @Test
+    void aKeySetChangeThatKeepsTheKeyKeepsTheHit() {
         String token = token().sign();
         decide(check, token);
-        keyGeneration.incrementAndGet();
+        published.put(TestKeys.SECONDARY.kid(), new KeyLookup.Found(TestKeys.SECONDARY.kid(),
+                TestKeys.SECONDARY.publicKey()));
 
         assertThat(decide(check, token)).isInstanceOf(Decision.Allowed.class);
 
-        assertThat(keyLookups).hasValue(2);
+        assertThat(keyLookups).as("not verified again").hasValue(1);
     }
 
     @Test
@@ -164,7 +200,7 @@ class VerifiedTokenCacheTest {
         CallerClaims claims = claims(clock.instant().getEpochSecond() + 3600);
 
         for (int i = 0; i < 1_000; i++) {
-            cache.put("h.p.token-" + i, claims, null, 0);
+            cache.put("h.p.token-" + i, new VerifiedTokenCache.Entry(claims, KEY, null));
         }
 
         assertThat(cache.size()).isLessThanOrEqualTo(10);
@@ -174,9 +210,9 @@ class VerifiedTokenCacheTest {
     void neverHoldsAnEntryPastItsExpiry() {
         VerifiedTokenCache cache = new VerifiedTokenCache(clock, 10);
 
-        cache.put("h.p.expired", claims(clock.instant().getEpochSecond() - 1), null, 0);
+        cache.put("h.p.expired", new VerifiedTokenCache.Entry(claims(clock.instant().getEpochSecond() - 1), KEY, null));
 
-        assertThat(cache.lookup("Bearer h.p.expired", 0)).isNull();
+        assertThat(cache.get("h.p.expired")).isNull();
     }
 
     @Test
@@ -200,7 +236,8 @@ class VerifiedTokenCacheTest {
 
     private static CallerClaims claims(long exp) {
         return new CallerClaims(Optional.empty(), Optional.of(TestIds.TENANT), List.of(TestIds.API_APP_ID_URI),
-                Optional.of(TestIds.ALLOWED_CALLER), Optional.empty(), List.of(), Optional.of(exp), Optional.empty(),
+                Optional.of(TestIds.ALLOWED_CALLER), Optional.empty(), List.of(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of(exp), Optional.empty(),
                 Map.of());
     }
 }

@@ -183,7 +183,7 @@ class WycheproofJwkSetTest {
         Map<String, RSAPublicKey> keys = JwksKeySetSource.usableKeys(keySet);
         SigningKeys signingKeys = kid -> keys.containsKey(kid)
                 ? new KeyLookup.Found(kid, keys.get(kid)) : new KeyLookup.Unknown();
-        return new JwsSignatureVerifier(signingKeys).verify(jws);
+        return new JwsSignatureVerifier(signingKeys).verify(jws).refusal();
     }
 
     private static Map<String, Object> otherRs256Key() {

@@ -183,7 +183,7 @@ class WycheproofJwsTest {
         Map<String, RSAPublicKey> keys = JwksKeySetSource.usableKeys(keySet(v, jws));
         SigningKeys signingKeys = kid -> keys.containsKey(kid)
                 ? new KeyLookup.Found(kid, keys.get(kid)) : new KeyLookup.Unknown();
-        return new JwsSignatureVerifier(signingKeys).verify(jws);
+        return new JwsSignatureVerifier(signingKeys).verify(jws).refusal();
     }
 
     /** The group's key as a one-key JWKS, given the {@code kid} the token names if it has none of its own. */

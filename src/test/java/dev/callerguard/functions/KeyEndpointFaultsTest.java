@@ -232,6 +232,70 @@ class KeyEndpointFaultsTest {
         assertThat(endpoint.requestCount()).isEqualTo(3);
     }
 
+    // --- review finding 1: a cached acceptance outlives its key ------------------------------------------------------
+
+    @Test
+    void cachedAcceptanceOutlivesItsKeyNoLongerThanTheNextRefresh() throws Exception {
+        String repeated = token().claim("exp", clock.instant().plus(Duration.ofHours(24)).getEpochSecond()).sign();
+        assertAllowed(call(repeated));
+        assertAllowed(call(repeated));
+        endpoint.serve(TestKeys.SECONDARY);
+        clock.advance(Duration.ofMinutes(30));
+        assertAllowed(call(repeated));
+        clock.advance(TIMING.refreshAfter());
+
+        LocalHttpResponse afterRotation = call(repeated);
+
+        assertThat(endpoint.requestCount()).as("the refresh ran although every request was a cache hit").isEqualTo(2);
+        assertThat(afterRotation.getStatusCode()).isEqualTo(401);
+        assertThat(afterRotation.getHeader("WWW-Authenticate")).contains("error=\"invalid_token\"");
+        assertThat(code(afterRotation)).isEqualTo("CG401-UNKNOWN-KEY");
+        assertThat(code(call(repeated))).isEqualTo("CG401-UNKNOWN-KEY");
+    }
+
+    @Test
+    void cachedAcceptanceOutlivesItsKeyNoLongerThanTheStaleKeyLimitWhileTheEndpointIsDown() throws Exception {
+        String repeated = token().claim("exp", clock.instant().plus(Duration.ofHours(48)).getEpochSecond()).sign();
+        assertAllowed(call(repeated));
+        endpoint.down();
+        clock.advance(TIMING.refreshAfter().plusSeconds(1));
+        assertAllowed(call(repeated));
+        clock.advance(TIMING.maxAge());
+
+        LocalHttpResponse afterTheLimit = call(repeated);
+
+        assertKeysUnavailable(afterTheLimit);
+        assertKeysUnavailable(call(token().sign()));
+    }
+
+    @Test
+    void cachedAcceptanceSurvivesARefreshThatKeepsItsKey() throws Exception {
+        String repeated = token().claim("exp", clock.instant().plus(Duration.ofHours(24)).getEpochSecond()).sign();
+        assertAllowed(call(repeated));
+        endpoint.serve(TestKeys.SECONDARY, TestKeys.PRIMARY);
+        clock.advance(TIMING.refreshAfter().plusSeconds(1));
+
+        assertAllowed(call(repeated));
+        assertThat(endpoint.requestCount()).isEqualTo(2);
+    }
+
+    // --- review finding 4: 503 for junk after a failed refresh ---------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Breakage.class)
+    void unknownKidAfterAFailedRefreshIs401WhileTheCachedKeysAreGood(Breakage breakage) throws Exception {
+        assertAllowed(call(token().sign()));
+        breakage.applyTo(endpoint);
+        clock.advance(TIMING.refreshAfter().plusSeconds(1));
+        assertAllowed(call(token().sign()));
+
+        LocalHttpResponse unknownKid = call(token().signedBy(TestKeys.OTHER).sign());
+
+        assertThat(unknownKid.getStatusCode()).isEqualTo(401);
+        assertThat(code(unknownKid)).isEqualTo("CG401-UNKNOWN-KEY");
+        assertThat(keys.fetchCount()).as("the warm fetch and the failed refresh").isEqualTo(2);
+    }
+
     // --- load -----------------------------------------------------------------------------------------------------
 
     @Test

@@ -148,10 +148,10 @@ class ExplainCliTest {
         environment.putAll(LocalSettings.read(Path.of(SETTINGS), Map.of()));
         environment.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
         String principal = EasyAuthEmulation.principal(Map.of("oid", LocalIdentities.APIM.objectId(),
-                "tid", LocalIdentities.TENANT_ID, "aud", LocalIdentities.API_APP_ID_URI));
+                "tid", LocalIdentities.TENANT_ID, "aud", LocalIdentities.API_APP_ID_URI, "idtyp", "app"));
 
         assertThat(explain(principal)).isZero();
-        assertThat(output).contains("Principal claims", "PASS  principal", "PASS  caller");
+        assertThat(output).contains("Principal claims", "PASS  principal", "PASS  caller", "PASS  caller-type");
     }
 
     @Test

@@ -17,6 +17,8 @@ public final class TestPrincipals {
     public static final String OID_URI = "http://schemas.microsoft.com/identity/claims/objectidentifier";
     public static final String TID_URI = "http://schemas.microsoft.com/identity/claims/tenantid";
     public static final String ROLE_URI = "http://schemas.microsoft.com/ws/2008/06/identity/claims/role";
+    public static final String SCOPE_URI = "http://schemas.microsoft.com/identity/claims/scope";
+    public static final String SUB_URI = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -25,15 +27,24 @@ public final class TestPrincipals {
     private TestPrincipals() {
     }
 
-    /** The allowed caller's principal, as Easy Auth would inject it. */
+    /** The allowed caller's principal (a managed identity: {@code idtyp} app, sub equal to oid), as Easy Auth would inject it. */
     public static TestPrincipals allowedCaller() {
         return new TestPrincipals()
                 .claim("aud", TestIds.API_APP_ID_URI)
                 .claim("iss", "https://sts.windows.net/" + TestIds.TENANT + "/")
                 .claim("appid", TestIds.ALLOWED_CALLER_APP)
+                .claim("idtyp", "app")
                 .claim(OID_URI, TestIds.ALLOWED_CALLER)
+                .claim(SUB_URI, TestIds.ALLOWED_CALLER)
                 .claim(TID_URI, TestIds.TENANT)
                 .claim("ver", "1.0");
+    }
+
+    /** A user's principal: a delegated token of the allowed caller's object id, with scopes and a pairwise sub. */
+    public static TestPrincipals allowedUser() {
+        return allowedCaller().without("idtyp").without(SUB_URI)
+                .claim(SUB_URI, "Ma8APpvZmW33OtwMeY4mEpA8_AOWWE6yTGYXZFdJTNQ")
+                .claim(SCOPE_URI, "user_impersonation");
     }
 
     public TestPrincipals claim(String type, String value) {
