@@ -48,11 +48,20 @@ public final class LocalStack implements AutoCloseable {
     /** As {@link #start(boolean)}, with JVM options for the host process. */
     public static LocalStack start(boolean easyAuth, List<String> hostJvmOptions)
             throws IOException, InterruptedException {
+        return start(easyAuth, hostJvmOptions, Map.of());
+    }
+
+    /**
+     * As {@link #start(boolean, List)}, with {@code environment} overriding settings of {@code local.settings.json}
+     * as the shell's environment does for {@code scripts/run-local.sh}.
+     */
+    public static LocalStack start(boolean easyAuth, List<String> hostJvmOptions, Map<String, String> environment)
+            throws IOException, InterruptedException {
         String identityHeader = UUID.randomUUID().toString();
         IdentityEmulator emulator = IdentityEmulator.start(0, identityHeader, Clock.systemUTC());
         int hostPort = freePort();
         Map<String, String> settings = LocalRun.appSettings(
-                LocalSettings.read(Path.of("local.settings.json"), Map.of()), emulator, identityHeader, hostPort,
+                LocalSettings.read(Path.of("local.settings.json"), environment), emulator, identityHeader, hostPort,
                 easyAuth);
         Path log = Path.of("target", "local-run-it", "host-" + (easyAuth ? "easy-auth" : "plain") + "-"
                 + hostPort + ".log");
