@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -81,11 +80,11 @@ public final class EasyAuthEmulation {
         return Optional.of(forwarded);
     }
 
-    /** The headers without any client-sent principal header. */
+    /** The headers without any client-sent principal header (names compared in ASCII case, as CallerGuard does). */
     static Map<String, String> withoutPrincipalHeaders(Map<String, String> headers) {
         Map<String, String> kept = new LinkedHashMap<>();
         headers.forEach((name, value) -> {
-            if (!name.toLowerCase(Locale.ROOT).startsWith(PRINCIPAL)) {
+            if (!RequestHeaders.lowerCaseName(name).startsWith(PRINCIPAL)) {
                 kept.put(name, value);
             }
         });

@@ -4,6 +4,7 @@ import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.callerguard.auth.RequestHeaders;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.net.InetAddress;
@@ -122,7 +123,7 @@ public final class FunctionsHost implements AutoCloseable {
             return 405;
         }
         Map<String, String> received = new LinkedHashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) -> received.put(name.toLowerCase(Locale.ROOT),
+        exchange.getRequestHeaders().forEach((name, values) -> received.put(RequestHeaders.lowerCaseName(name),
                 String.join(", ", values)));
         Map<String, String> headers = received;
         if (easyAuth != null && !function.route().equalsIgnoreCase(HEALTH_ROUTE)) {
@@ -165,7 +166,7 @@ public final class FunctionsHost implements AutoCloseable {
         String contentType = null;
         if (response instanceof LocalHttpResponse local) {
             for (Map.Entry<String, String> header : local.headers().entrySet()) {
-                if (header.getKey().equalsIgnoreCase("Content-Type")) {
+                if (RequestHeaders.lowerCaseName(header.getKey()).equals("content-type")) {
                     contentType = header.getValue();
                 } else {
                     exchange.getResponseHeaders().add(header.getKey(), header.getValue());

@@ -5,15 +5,16 @@ import com.microsoft.azure.functions.HttpRequestMessage;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.HttpStatus;
 import com.microsoft.azure.functions.HttpStatusType;
+import dev.callerguard.auth.RequestHeaders;
 import java.net.URI;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * An {@link HttpRequestMessage} as the Functions host hands it to the Java worker: header names in lower case,
- * query parameters decoded, the body as an optional string. Its responses are {@link LocalHttpResponse}s.
+ * An {@link HttpRequestMessage} as the Functions host hands it to the Java worker: header names in lower case
+ * ({@link RequestHeaders#lowerCaseName}: A–Z only), query parameters decoded, the body as an optional string. Its
+ * responses are {@link LocalHttpResponse}s.
  */
 public final class LocalHttpRequest implements HttpRequestMessage<Optional<String>> {
     private final HttpMethod method;
@@ -26,7 +27,7 @@ public final class LocalHttpRequest implements HttpRequestMessage<Optional<Strin
                             String body) {
         this.method = method;
         this.uri = uri;
-        headers.forEach((name, value) -> this.headers.put(name.toLowerCase(Locale.ROOT), value));
+        headers.forEach((name, value) -> this.headers.put(RequestHeaders.lowerCaseName(name), value));
         this.query = Map.copyOf(query);
         this.body = body;
     }

@@ -3,6 +3,7 @@ package dev.callerguard.local;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.HttpStatus;
 import com.microsoft.azure.functions.HttpStatusType;
+import dev.callerguard.auth.RequestHeaders;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,7 +23,7 @@ public record LocalHttpResponse(HttpStatusType status, Map<String, String> heade
     @Override
     public String getHeader(String name) {
         return headers.entrySet().stream()
-                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .filter(e -> RequestHeaders.lowerCaseName(e.getKey()).equals(RequestHeaders.lowerCaseName(name)))
                 .map(Map.Entry::getValue)
                 .findFirst().orElse(null);
     }

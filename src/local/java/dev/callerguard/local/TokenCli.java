@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@code scripts/token.sh}: prints an access token from the running local emulator.
@@ -22,12 +24,20 @@ import java.util.Optional;
  *   <li>{@code TokenCli --claims '<json>' [--header '<json>']}: any token shape from {@code POST /dev/token}
  *       (needs {@code CALLERGUARD_EMULATOR}).</li>
  * </ul>
+ * msal4j's INFO lines (several per token) show only when the system property {@value #VERBOSE} is {@code true}, as
+ * {@code scripts/call.sh --verbose} sets it; its warnings and errors always show.
  */
 public final class TokenCli {
+    static final String VERBOSE = "callerguard.token.verbose";
+
+    /** msal4j logs through SLF4J to java.util.logging; held here so that the level set on it stays. */
+    private static final Logger MSAL4J = Logger.getLogger("com.microsoft.aad.msal4j");
+
     private TokenCli() {
     }
 
     public static void main(String[] args) throws Exception {
+        MSAL4J.setLevel(Boolean.getBoolean(VERBOSE) ? Level.INFO : Level.WARNING);
         try {
             System.out.println(token(args));
         } catch (IllegalArgumentException | ManagedIdentityTokenException | IOException e) {

@@ -1,12 +1,15 @@
 package dev.callerguard.auth;
 
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * Who may call: allowed caller object ids (or any caller of the tenant), optionally allowed client apps,
- * and app roles that must all be held. Immutable; a function narrows it in code, never widens it.
+ * and app roles that must all be held. Immutable; a function narrows it in code, never widens it. Its sets
+ * iterate in the order they were given (the settings' order).
  *
  * @param anyCaller      {@code true} only when {@code CALLERGUARD_ALLOWED_CALLERS} is written out as {@code *}
  * @param allowedCallers canonical (lower-case) object ids; empty when {@code anyCaller}
@@ -19,7 +22,7 @@ public record CallerPolicy(boolean anyCaller, Set<String> allowedCallers, Set<St
     public CallerPolicy {
         allowedCallers = canonicalIds(allowedCallers);
         allowedApps = canonicalIds(allowedApps);
-        requiredRoles = Set.copyOf(requiredRoles);
+        requiredRoles = inGivenOrder(requiredRoles);
         if (anyCaller == !allowedCallers.isEmpty()) {
             throw new IllegalArgumentException("either any caller or a non-empty caller list");
         }
@@ -30,7 +33,20 @@ public record CallerPolicy(boolean anyCaller, Set<String> allowedCallers, Set<St
         for (String id : ids) {
             canonical.add(Guids.canonical(id).orElseThrow(() -> new IllegalArgumentException("not a GUID: " + id)));
         }
-        return Set.copyOf(canonical);
+        return inGivenOrder(canonical);
+    }
+
+    /**
+     * An unmodifiable copy that iterates in the order given (the settings' order, so that logs and
+     * {@code explain.sh} print the same list every run; {@code Set.copyOf} iterates in an order that changes from
+     * run to run). Like {@code Set.copyOf}, it refuses {@code null}.
+     */
+    private static Set<String> inGivenOrder(Set<String> items) {
+        Set<String> copy = new LinkedHashSet<>();
+        for (String item : items) {
+            copy.add(Objects.requireNonNull(item, "null in a caller policy"));
+        }
+        return Collections.unmodifiableSet(copy);
     }
 
     /** This policy with further roles required (the function's own requirement). */

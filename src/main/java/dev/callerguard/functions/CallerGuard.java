@@ -12,6 +12,7 @@ import dev.callerguard.auth.HttpRefusal;
 import dev.callerguard.auth.Refusal;
 import dev.callerguard.auth.RequestHeaders;
 import dev.callerguard.auth.VerifiedCaller;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -24,16 +25,19 @@ import java.util.logging.Logger;
  * logged through the invocation's logger, never a credential. Immutable; build once per function class.
  */
 public final class CallerGuard {
-    private static final CallerGuard STANDARD = new CallerGuard(GuardRuntime.shared(), UnaryOperator.identity());
+    private static final Logger LOG = Logger.getLogger(CallerGuard.class.getName());
+    private static final CallerGuard STANDARD = over(GuardRuntime.shared());
 
-    private final GuardRuntime runtime;
-    private final UnaryOperator<CallerPolicy> narrowing;
+    /** The check under this guard's policy; {@code null} when every request gets {@link #unavailable}. */
     private final CallerCheck check;
+    private final Refusal unavailable;
+    /** Why every request is refused, for the decision log line (no secret: a count or a pointer to the log). */
+    private final String unavailableReason;
 
-    private CallerGuard(GuardRuntime runtime, UnaryOperator<CallerPolicy> narrowing) {
-        this.runtime = runtime;
-        this.narrowing = narrowing;
-        this.check = runtime.check().map(base -> base.withPolicy(narrowing.apply(base.policy()))).orElse(null);
+    private CallerGuard(CallerCheck check, Refusal unavailable, String unavailableReason) {
+        this.check = check;
+        this.unavailable = unavailable;
+        this.unavailableReason = unavailableReason;
     }
 
     /** The guard with the app-wide policy of the process's settings. */
@@ -43,17 +47,44 @@ public final class CallerGuard {
 
     /** A guard over an explicit runtime (tests, the local host). */
     public static CallerGuard over(GuardRuntime runtime) {
-        return new CallerGuard(runtime, UnaryOperator.identity());
+        return new CallerGuard(runtime.check().orElse(null), Refusal.NOT_CONFIGURED,
+                "settings in error: " + runtime.problems().size());
     }
 
     /** This guard, also requiring every given app role. */
     public CallerGuard requiringRoles(String... roles) {
-        return new CallerGuard(runtime, policy -> narrowing.apply(policy).requiringRoles(roles));
+        return narrowed(policy -> policy.requiringRoles(roles), "requiringRoles", roles);
     }
 
-    /** This guard, allowing only those of its callers that are also in {@code objectIds}. */
+    /**
+     * This guard, allowing only those of its callers that are also in {@code objectIds}. When that leaves nobody
+     * (or an id is not a GUID) the guard answers every request 503 {@code CG503-NARROWING}; the reason is logged
+     * once, here.
+     */
     public CallerGuard narrowedToCallers(String... objectIds) {
-        return new CallerGuard(runtime, policy -> narrowing.apply(policy).narrowedToCallers(objectIds));
+        return narrowed(policy -> policy.narrowedToCallers(objectIds), "narrowedToCallers", objectIds);
+    }
+
+    /**
+     * This guard under a narrower policy. A guard that already refuses everything stays as it is. A narrowing
+     * that fails is a mistake in the function's code under these settings: it must not throw while the function
+     * class loads (the host would answer 500 to every call), so it is logged at start and the guard refuses.
+     */
+    private CallerGuard narrowed(UnaryOperator<CallerPolicy> narrowing, String method, String[] arguments) {
+        if (check == null) {
+            return this;
+        }
+        try {
+            return new CallerGuard(check.withPolicy(narrowing.apply(check.policy())), null, null);
+        } catch (RuntimeException e) {
+            CallerPolicy policy = check.policy();
+            String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
+            LOG.severe(() -> "CallerGuard " + method + " " + Arrays.toString(arguments) + " over the allowed callers "
+                    + (policy.anyCaller() ? "*" : policy.allowedCallers()) + " fails: " + reason
+                    + "; every request to the function this guard serves is refused with 503 "
+                    + Refusal.NARROWING_EMPTY.id());
+            return new CallerGuard(null, Refusal.NARROWING_EMPTY, "its narrowing allows nobody; see the start-up log");
+        }
     }
 
     /** Runs {@code handler} for an allowed caller; answers the refusal otherwise. */
@@ -62,9 +93,9 @@ public final class CallerGuard {
         Logger log = context.getLogger();
         String function = context.getFunctionName();
         if (check == null) {
-            log.severe(() -> "CallerGuard function=" + function + " outcome=refused code="
-                    + Refusal.NOT_CONFIGURED.id() + " (settings in error: " + runtime.problems().size() + ")");
-            return refuse(request, context, Refusal.NOT_CONFIGURED);
+            log.severe(() -> "CallerGuard function=" + function + " outcome=refused status="
+                    + unavailable.kind().status() + " code=" + unavailable.id() + " (" + unavailableReason + ")");
+            return refuse(request, context, unavailable);
         }
         Decision decision;
         try {

@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.callerguard.testing.TestIds;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class CallerPolicyTest {
 
@@ -56,6 +61,53 @@ class CallerPolicyTest {
 
         assertThat(policy.allowedCallers()).containsExactly(TestIds.ALLOWED_CALLER);
         assertThat(policy.allowedApps()).containsExactly(TestIds.ALLOWED_CALLER_APP);
+    }
+
+    // Finding "explain.sh prints allowed callers in a different order from run to run": Set.copyOf iterated in
+    // an order of its own (it changes from JVM to JVM); every order of three ids must come back as given.
+
+    static Stream<List<String>> threeIdsInEveryOrder() {
+        List<String> ids = List.of(TestIds.ALLOWED_CALLER, TestIds.SECOND_ALLOWED_CALLER, TestIds.INTRUDER);
+        return Stream.of(List.of(0, 1, 2), List.of(0, 2, 1), List.of(1, 0, 2), List.of(1, 2, 0), List.of(2, 0, 1),
+                List.of(2, 1, 0)).map(order -> order.stream().map(ids::get).toList());
+    }
+
+    @ParameterizedTest
+    @MethodSource("threeIdsInEveryOrder")
+    void keepsAllowedCallersAndAppsInTheOrderGiven(List<String> ids) {
+        CallerPolicy policy = new CallerPolicy(false, new LinkedHashSet<>(ids), new LinkedHashSet<>(ids), Set.of());
+
+        assertThat(policy.allowedCallers()).containsExactlyElementsOf(ids);
+        assertThat(policy.allowedApps()).containsExactlyElementsOf(ids);
+    }
+
+    @ParameterizedTest
+    @MethodSource("threeIdsInEveryOrder")
+    void keepsRequiredRolesInTheOrderGiven(List<String> ids) {
+        List<String> roles = ids.stream().map(id -> "Role." + id).toList();
+
+        CallerPolicy policy = new CallerPolicy(true, Set.of(), Set.of(), new LinkedHashSet<>(roles));
+
+        assertThat(policy.requiredRoles()).containsExactlyElementsOf(roles);
+        assertThat(policy.requiringRoles("Last").requiredRoles()).endsWith("Last").hasSize(4);
+    }
+
+    @ParameterizedTest
+    @MethodSource("threeIdsInEveryOrder")
+    void narrowingKeepsTheOrderOfTheIdsItIsGiven(List<String> ids) {
+        CallerPolicy policy = new CallerPolicy(false, Set.copyOf(ids), Set.of(), Set.of());
+        CallerPolicy narrowed = policy.narrowedToCallers(ids.toArray(String[]::new));
+
+        assertThat(narrowed.allowedCallers()).containsExactlyElementsOf(ids);
+    }
+
+    @Test
+    void refusesANullRoleAsSetCopyOfDid() {
+        Set<String> roles = new LinkedHashSet<>();
+        roles.add(null);
+
+        assertThatThrownBy(() -> new CallerPolicy(true, Set.of(), Set.of(), roles))
+                .isInstanceOf(NullPointerException.class);
     }
 
     @Test

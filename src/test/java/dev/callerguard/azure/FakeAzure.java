@@ -1,5 +1,6 @@
 package dev.callerguard.azure;
 
+import dev.callerguard.testing.CommandRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the scripts of {@code scripts/azure} against the fake {@code az}, {@code mvn} and {@code curl} of
@@ -124,24 +124,12 @@ final class FakeAzure {
         List<String> command = new ArrayList<>();
         command.add(SCRIPTS.resolve(script).toString());
         command.addAll(Arrays.asList(args));
-        Path stdout = root.resolve("stdout.txt");
-        Path stderr = root.resolve("stderr.txt");
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(root.toFile())
-                .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Map<String, String> env = builder.environment();
-        env.put("PATH", bin + ":" + System.getenv("PATH"));
-        env.put("FAKE_AZ_STATE", state.toString());
-        env.put("CALLERGUARD_RETRY_DELAY", "0");
-        env.put("TMPDIR", root.resolve("tmp").toString());
-        Process process = builder.start();
-        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(script + " did not finish in " + TIMEOUT_SECONDS + " s");
-        }
-        return new ScriptResult(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+        CommandRun run = CommandRun.of(root, command, Map.of(
+                "PATH", bin + ":" + System.getenv("PATH"),
+                "FAKE_AZ_STATE", state.toString(),
+                "CALLERGUARD_RETRY_DELAY", "0",
+                "TMPDIR", root.resolve("tmp").toString()), TIMEOUT_SECONDS);
+        return new ScriptResult(run.exitCode(), run.stdout(), run.stderr());
     }
 
     /** The calls the fakes recorded, in order, each with the body it sent when there was one. */

@@ -66,7 +66,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AttackBatteryTest {
     /** The number of cases below; change it with the list. */
-    static final int ATTACK_CASES = 153;
+    static final int ATTACK_CASES = 156;
 
     static final int NO_FETCH = 0;
     static final int ONE_FETCH = 1;
@@ -113,7 +113,7 @@ class AttackBatteryTest {
     // The cases
 
     static Stream<Attack> attacks() {
-        return Stream.of(structure(), algorithms(), keys(), claims(), easyAuth()).flatMap(List::stream);
+        return Stream.of(structure(), algorithms(), keys(), claims(), easyAuth(), headerNames()).flatMap(List::stream);
     }
 
     static List<Attack> structure() {
@@ -562,6 +562,26 @@ class AttackBatteryTest {
                                 .setting(GuardSettings.EASY_AUTH, "required").bearer(r.token().sign())));
     }
 
+    /**
+     * Finding "header names matched with Unicode case folding": a name that only Unicode case folding equates with
+     * a credential header's (Easy Auth strips client-sent {@code X-MS-CLIENT-PRINCIPAL*} by ASCII case) is another
+     * header, and its value is not read.
+     */
+    static List<Attack> headerNames() {
+        return List.of(
+                attack("header name case folding: forged principal under x-m\u017F-client-principal (long s), Easy "
+                        + "Auth proven", 401, "CG401-NO-CREDENTIALS", NO_FETCH, r -> r.trustEasyAuth().send(
+                                TestHttpRequest.get("/api/hello").header("x-m\u017F-client-principal",
+                                        TestPrincipals.allowedCaller().encode()))),
+                attack("header name case folding: forged principal under x-ms-cl\u0131ent-principal (dotless i), "
+                        + "Easy Auth proven", 401, "CG401-NO-CREDENTIALS", NO_FETCH, r -> r.trustEasyAuth().send(
+                                TestHttpRequest.get("/api/hello").header("X-MS-CL\u0131ENT-PRINCIPAL",
+                                        TestPrincipals.allowedCaller().encode()))),
+                attack("header name case folding: bearer of an allowed caller under author\u0131zation (dotless i)",
+                        401, "CG401-NO-CREDENTIALS", NO_FETCH, r -> r.send(TestHttpRequest.get("/api/hello")
+                                .header("author\u0131zation", "Bearer " + r.token().sign()))));
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // The tests
 
@@ -781,6 +801,7 @@ class AttackBatteryTest {
                 guard = app.guard();
             }
             request.getHeaders().forEach((name, value) -> {
+                // Unicode case folding on purpose here: a lookalike name's value is a credential to look for too.
                 if (name.equalsIgnoreCase("authorization")) {
                     String token = value.strip().replaceFirst("^[Bb][Ee][Aa][Rr][Ee][Rr]\\s+", "");
                     secret(value);

@@ -9,6 +9,7 @@ import dev.callerguard.auth.GuardSettings;
 import dev.callerguard.auth.SettingProblem;
 import dev.callerguard.auth.VerifiedCaller;
 import dev.callerguard.testing.GuardedApp;
+import dev.callerguard.testing.LogCapture;
 import dev.callerguard.testing.TestContext;
 import dev.callerguard.local.LocalHttpResponse;
 import dev.callerguard.testing.TestHttpRequest;
@@ -147,6 +148,77 @@ class CallerGuardTest {
                 .bearer(app.token().sign()));
 
         assertThat(response.getStatusCode()).isEqualTo(403);
+    }
+
+    // Finding "a narrowing that leaves nobody crashes the function class": the guard is built, answers 503
+    // CG503-NARROWING to every request, and the reason is logged once when it is built.
+
+    @Test
+    void narrowingThatLeavesNobodyAnswers503NotAHost500() throws Exception {
+        CallerGuard narrowed = app.guard().narrowedToCallers(TestIds.INTRUDER);
+
+        LocalHttpResponse response = handle(narrowed, TestHttpRequest.get("/api/hello").bearer(app.token().sign()));
+
+        assertThat(response.getStatusCode()).isEqualTo(503);
+        assertThat(json(response).get("code").asText()).isEqualTo("CG503-NARROWING");
+        assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(response.getHeader("WWW-Authenticate")).isNull();
+        assertThat(handled.get()).isNull();
+        assertThat(context.lines()).singleElement().asString()
+                .contains("SEVERE", "function=hello", "outcome=refused", "status=503", "code=CG503-NARROWING");
+    }
+
+    @Test
+    void narrowingToAnIdThatIsNotAGuidAnswers503NotAHost500() throws Exception {
+        CallerGuard narrowed = app.guard().narrowedToCallers(TestIds.ALLOWED_CALLER, "alice@contoso.com");
+
+        LocalHttpResponse response = handle(narrowed, TestHttpRequest.get("/api/hello").bearer(app.token().sign()));
+
+        assertThat(response.getStatusCode()).isEqualTo(503);
+        assertThat(json(response).get("code").asText()).isEqualTo("CG503-NARROWING");
+        assertThat(handled.get()).isNull();
+    }
+
+    @Test
+    void narrowingToNoIdAtAllAnswers503NotAHost500() throws Exception {
+        LocalHttpResponse response = handle(app.guard().narrowedToCallers(), TestHttpRequest.get("/api/hello")
+                .bearer(app.token().sign()));
+
+        assertThat(response.getStatusCode()).isEqualTo(503);
+        assertThat(json(response).get("code").asText()).isEqualTo("CG503-NARROWING");
+    }
+
+    @Test
+    void narrowingThatLeavesNobodyIsLoggedOnceWhenBuiltNotPerRequest() {
+        String token = app.token().sign();
+        List<String> lines;
+        try (LogCapture log = LogCapture.ofRootLogger()) {
+            CallerGuard narrowed = app.guard().narrowedToCallers(TestIds.INTRUDER).requiringRoles("Reports.Read");
+            assertThat(log.lines()).as("logged when the guard is built").hasSize(1);
+            for (int i = 0; i < 3; i++) {
+                handle(narrowed, TestHttpRequest.get("/api/hello").bearer(token));
+            }
+            lines = log.lines();
+        }
+
+        assertThat(lines).singleElement().asString().contains("SEVERE", CallerGuard.class.getName(),
+                "narrowedToCallers [" + TestIds.INTRUDER + "]", TestIds.ALLOWED_CALLER,
+                "narrowing leaves no allowed caller", "CG503-NARROWING").doesNotContain(token);
+        assertThat(context.lines()).hasSize(3).allSatisfy(line -> assertThat(line)
+                .contains("code=CG503-NARROWING").doesNotContain(token));
+    }
+
+    @Test
+    void narrowingToAnIdThatIsNotAGuidLogsTheIdOnce() {
+        List<String> lines;
+        try (LogCapture log = LogCapture.ofRootLogger()) {
+            CallerGuard narrowed = app.guard().narrowedToCallers("alice@contoso.com");
+            handle(narrowed, TestHttpRequest.get("/api/hello").bearer(app.token().sign()));
+            lines = log.lines();
+        }
+
+        assertThat(lines).singleElement().asString()
+                .contains("SEVERE", "not an object id (GUID): alice@contoso.com", "CG503-NARROWING");
     }
 
     @Test

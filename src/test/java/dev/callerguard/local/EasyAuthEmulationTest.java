@@ -117,6 +117,20 @@ class EasyAuthEmulationTest {
                 .containsExactly(Map.entry("accept", "application/json"));
     }
 
+    /** Finding "header names matched with Unicode case folding": lookalikes are not principal headers. */
+    @Test
+    void withoutPrincipalHeadersMatchesNamesByAsciiCaseOnly() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("X-Ms-Client-Principal", TestPrincipals.allowedCaller().encode());
+        headers.put("X-MS-CLIENT-PRINCIPAL-\u212A", "stripped: the prefix is ASCII");
+        headers.put("x-m\u017F-client-principal", "long s");
+        headers.put("X-MS-CL\u0130ENT-PRINCIPAL", "dotted capital I");
+        headers.put("x-ms-cl\u0131ent-principal-id", "dotless i");
+
+        assertThat(EasyAuthEmulation.withoutPrincipalHeaders(headers).keySet()).containsExactly(
+                "x-m\u017F-client-principal", "X-MS-CL\u0130ENT-PRINCIPAL", "x-ms-cl\u0131ent-principal-id");
+    }
+
     @Test
     void withoutPrincipalHeadersKeepsHeadersThatOnlyMentionThePrincipal() {
         Map<String, String> headers = Map.of("x-forwarded-x-ms-client-principal", "kept", "x-ms-client", "kept");

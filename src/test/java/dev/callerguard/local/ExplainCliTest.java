@@ -17,11 +17,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code scripts/explain.sh} on emulator tokens: every verdict the check would give, and the exit status. */
 class ExplainCliTest {
@@ -141,6 +144,23 @@ class ExplainCliTest {
         assertThat(output).contains("PASS  caller", "FAIL  roles      CG403-ROLE");
         assertThat(explain(emulator.issue(LocalIdentities.REPORTER, LocalIdentities.API_APP_ID_URI),
                 "--at", NOW.toString())).isZero();
+    }
+
+    /**
+     * Finding "explain.sh prints allowed callers in a different order from run to run": they come out in the
+     * order CALLERGUARD_ALLOWED_CALLERS gives them, for every order of three (Set.copyOf had one of its own).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"012", "021", "102", "120", "201", "210"})
+    void printsAllowedCallersInTheOrderOfTheSetting(String order) throws Exception {
+        List<String> allowed = List.of(LocalIdentities.APIM.objectId(), LocalIdentities.REPORTER.objectId(),
+                LocalIdentities.APP.objectId());
+        List<String> ids = order.chars().mapToObj(digit -> allowed.get(digit - '0')).toList();
+        environment.putAll(LocalSettings.read(Path.of(SETTINGS), Map.of()));
+        environment.put(GuardSettings.ALLOWED_CALLERS, String.join(", ", ids));
+
+        assertThat(explain(apimToken(), "--at", NOW.toString())).isZero();
+        assertThat(output).contains("allowed callers [" + String.join(", ", ids) + "]");
     }
 
     @Test
