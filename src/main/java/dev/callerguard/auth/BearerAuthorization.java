@@ -33,7 +33,9 @@ final class BearerAuthorization {
             return TOO_LARGE;
         }
         String value = header.strip();
-        boolean bearer = value.regionMatches(true, 0, SCHEME, 0, SCHEME.length());
+        // The scheme in any ASCII case (never Unicode case folding, as for header names).
+        boolean bearer = value.length() >= SCHEME.length()
+                && RequestHeaders.lowerCaseName(value.substring(0, SCHEME.length())).equals(SCHEME);
         if (!bearer || (value.length() > SCHEME.length() && !isWhitespace(value.charAt(SCHEME.length())))) {
             return ABSENT;
         }

@@ -49,6 +49,14 @@ class BearerAuthorizationTest {
         assertThat(result.token()).isEqualTo(TOKEN);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"bearer", "BEARER", "bEaReR"})
+    void readsTheSchemeInAnyAsciiCaseOnly(String scheme) {
+        assertThat(read(scheme + " " + TOKEN).kind()).isEqualTo(Kind.TOKEN);
+        assertThat(read(scheme.replace('e', '\u0435').replace('E', '\u0415') + " " + TOKEN).kind()).as("Cyrillic e")
+                .isEqualTo(Kind.ABSENT);
+    }
+
     @Test
     void acceptsSeveralSpacesAfterTheScheme() {
         assertThat(read("Bearer    " + TOKEN).token()).isEqualTo(TOKEN);
