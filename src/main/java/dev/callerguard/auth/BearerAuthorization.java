@@ -3,7 +3,9 @@ package dev.callerguard.auth;
 /**
  * Reads the {@code Authorization} header as RFC 6750 section 2.1 defines it: the {@code Bearer} scheme (any case),
  * one or more spaces, exactly one {@code b64token} ({@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" )
- * *"="}). Another scheme counts as no bearer credentials.
+ * *"="}). Another scheme counts as no bearer credentials. Two steps: {@link #read} finds the one credential after
+ * the scheme, {@link #isB64Token} judges its characters (the check skips that scan for a token it verified
+ * before, which passed it then).
  */
 final class BearerAuthorization {
     /** Longest header accepted; larger ones are refused before any other reading. */
@@ -14,7 +16,10 @@ final class BearerAuthorization {
     /** What the header holds. */
     enum Kind { ABSENT, TOKEN, MALFORMED, TOO_LARGE }
 
-    /** What the header holds and, for {@link Kind#TOKEN}, the token; {@code null} otherwise. */
+    /**
+     * What the header holds and, for {@link Kind#TOKEN}, the credential after the scheme and its spaces, whose
+     * characters {@link #isB64Token} has yet to judge; {@code null} otherwise.
+     */
     record Result(Kind kind, String token) {
     }
 
@@ -43,15 +48,12 @@ final class BearerAuthorization {
         if (value.length() == SCHEME.length() || value.charAt(SCHEME.length()) != ' ') {
             return MALFORMED;
         }
+        // Spaces only between the scheme and the credential; a space or tab inside it makes it two (or no) b64tokens.
         int start = SCHEME.length();
         while (start < value.length() && value.charAt(start) == ' ') {
             start++;
         }
-        String token = value.substring(start);
-        if (!isB64Token(token)) {
-            return MALFORMED;
-        }
-        return new Result(Kind.TOKEN, token);
+        return new Result(Kind.TOKEN, value.substring(start));
     }
 
     /** Whether {@code credential} is one {@code b64token}: token characters, then nothing but {@code =}. */

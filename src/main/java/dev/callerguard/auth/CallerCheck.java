@@ -83,6 +83,12 @@ public final class CallerCheck {
         if (bearer.kind() == BearerAuthorization.Kind.TOO_LARGE) {
             return refused(Refusal.AUTHORIZATION_TOO_LARGE, warnings);
         }
+        // A token that passed the whole check before passed the b64token scan then; any other is scanned now.
+        String token = bearer.token();
+        VerifiedTokenCache.Entry known = token == null ? null : verifiedBefore(token);
+        if (token != null && known == null && !BearerAuthorization.isB64Token(token)) {
+            return refused(Refusal.MALFORMED_AUTHORIZATION, warnings);
+        }
 
         CallerClaims principal = null;
         if (principalHeader != null && settings.trustsPrincipalHeader()) {
@@ -93,8 +99,8 @@ public final class CallerCheck {
             }
         }
 
-        if (bearer.kind() == BearerAuthorization.Kind.TOKEN) {
-            return decideToken(bearer.token(), principal, warnings);
+        if (token != null) {
+            return decideToken(token, known, principal, warnings);
         }
         if (principal != null) {
             return decideClaims(principal, principalRules, CallerSource.EASY_AUTH, null, warnings, null);
@@ -103,15 +109,24 @@ public final class CallerCheck {
     }
 
     /**
-     * Token → signature → claims, then the rules. A token that passed every check before is taken from the cache
-     * only while the key that verified it is still current; the rules run on every request.
+     * What the check established for exactly this token when it last passed every check, while the key that
+     * verified it is still current; else {@code null}, and the token is verified in full.
      */
-    private Decision decideToken(String token, CallerClaims principal, List<String> warnings) {
+    private VerifiedTokenCache.Entry verifiedBefore(String token) {
         VerifiedTokenCache.Entry known = tokens == null ? null : tokens.get(token);
         if (known != null && !keys.stillCurrent(known.key())) {
             tokens.forget(token);
-            known = null;
+            return null;
         }
+        return known;
+    }
+
+    /**
+     * Token → signature → claims, then the rules; for a token verified before ({@code known}), the rules alone:
+     * they run on every request.
+     */
+    private Decision decideToken(String token, VerifiedTokenCache.Entry known, CallerClaims principal,
+                                 List<String> warnings) {
         if (known != null) {
             return decideClaims(known.claims(), bearerRules, CallerSource.BEARER, principal, warnings, known.caller());
         }

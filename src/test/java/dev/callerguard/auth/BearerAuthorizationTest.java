@@ -11,8 +11,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BearerAuthorizationTest {
     private static final String TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJvaWQiOiJ4In0.c2lnbmF0dXJl";
 
+    /** The header read as the check reads a token it has not verified before: located, then scanned. */
     private static Result read(String header) {
-        return BearerAuthorization.read(header);
+        Result located = BearerAuthorization.read(header);
+        return located.kind() == Kind.TOKEN && !BearerAuthorization.isB64Token(located.token())
+                ? new Result(Kind.MALFORMED, null) : located;
     }
 
     @Test
@@ -131,6 +134,8 @@ class BearerAuthorizationTest {
         "abc\u017f", "\uD83D\uDE00", "a,b", "a;b", "a\u0000b"})
     void refusesACredentialThatIsNotOneB64token(String credential) {
         assertThat(BearerAuthorization.isB64Token(credential)).isFalse();
+        assertThat(BearerAuthorization.read("Bearer " + credential)).as("located, not yet judged")
+                .isEqualTo(new Result(Kind.TOKEN, credential));
         assertThat(read("Bearer " + credential).kind()).isEqualTo(Kind.MALFORMED);
     }
 
