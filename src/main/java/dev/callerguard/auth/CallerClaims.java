@@ -28,6 +28,6 @@ public record CallerClaims(Optional<String> issuer, Optional<String> tenantId, L
     public CallerClaims {
         audiences = List.copyOf(audiences);
         roles = List.copyOf(roles);
-        all = JsonObject.immutable(all);
+        all = StrictJson.unmodifiable(all);
     }
 }

@@ -37,8 +37,8 @@ public record CredentialInspection(Map<String, Object> header, Map<String, Objec
 
 
     public CredentialInspection {
-        header = JsonObject.immutable(header);
-        claims = JsonObject.immutable(claims);
+        header = StrictJson.unmodifiable(header);
+        claims = StrictJson.unmodifiable(claims);
         steps = List.copyOf(steps);
     }
 

@@ -99,7 +99,7 @@ final class TokenClaimsReader {
         }
         Map<String, Object> present = new LinkedHashMap<>(payload);
         present.values().removeIf(value -> value == null);
-        return new JsonObject(present);
+        return StrictJson.unmodifiable(present);
     }
 
     private static MalformedCredentialException malformed(String detail) {

@@ -19,7 +19,7 @@ public record VerifiedCaller(String objectId, String tenantId, Optional<String> 
 
     public VerifiedCaller {
         roles = List.copyOf(roles);
-        claims = JsonObject.immutable(claims);
+        claims = StrictJson.unmodifiable(claims);
     }
 
     static VerifiedCaller from(CallerClaims claims, CallerSource source) {

@@ -47,8 +47,8 @@ class CallerCheckFuzzTest {
             ? new KeyLookup.Found(kid, FuzzedCredentials.KEY.publicKey())
             : new KeyLookup.Unknown();
 
-    private static final CallerCheck BEARER_ONLY = check(false);
-    private static final CallerCheck WITH_EASY_AUTH = check(true);
+    static final CallerCheck BEARER_ONLY = check(false);
+    static final CallerCheck WITH_EASY_AUTH = check(true);
 
     private static final Set<String> ALLOWED_CALLERS = Set.of(TestIds.ALLOWED_CALLER, TestIds.SECOND_ALLOWED_CALLER);
     private static final Set<String> ISSUERS = Set.of("https://sts.windows.net/" + TestIds.TENANT + "/",
@@ -125,7 +125,7 @@ class CallerCheckFuzzTest {
         }
     }
 
-    private static Decision decide(CallerCheck check, String authorization, String principal) {
+    static Decision decide(CallerCheck check, String authorization, String principal) {
         Map<String, String> headers = new HashMap<>();
         if (authorization != null) {
             headers.put(CallerCheck.AUTHORIZATION, authorization);
@@ -158,7 +158,7 @@ class CallerCheckFuzzTest {
         assertThat(((Decision.Allowed) decision).caller().objectId()).isEqualTo(objectId);
     }
 
-    private static void assertRefusedWithoutUnavailable(Decision decision) {
+    static void assertRefusedWithoutUnavailable(Decision decision) {
         assertThat(decision).isInstanceOf(Decision.Refused.class);
         RefusalKind kind = ((Decision.Refused) decision).refusal().kind();
         assertThat(kind).isNotEqualTo(RefusalKind.UNAVAILABLE);

@@ -30,7 +30,7 @@ class TokenClaimsReaderTest {
         return payload;
     }
 
-    /** Reads the payload as the check does: written as JSON, parsed by {@link JsonObjectParser}. */
+    /** Reads the payload as the check does: written as JSON, read by {@link StrictJson#object}. */
     private static CallerClaims read(ObjectNode payload) throws Exception {
         return TokenClaimsReader.read(StrictJson.object(StrictJson.MAPPER.writeValueAsBytes(payload),
                 Refusal.MALFORMED_TOKEN));
