@@ -127,7 +127,7 @@ public final class ExplainCli {
         for (CredentialInspection.Step step : inspection.steps()) {
             String detail = step.refusal().map(r -> r.id() + "  " + r.description()).orElse("");
             String note = step.note().isEmpty() ? "" : (detail.isEmpty() ? "" : "  ") + step.note();
-            out.printf("  %-4s  %-10s %s%s%n", step.verdict(), step.name(), detail, note);
+            out.printf("  %-4s  %-12s %s%s%n", step.verdict(), step.name(), detail, note);
         }
         Optional<Refusal> refusal = inspection.refusal();
         out.println(refusal.map(r -> "Result: refused, " + r.kind().status() + " " + (r.kind().errorCode() == null

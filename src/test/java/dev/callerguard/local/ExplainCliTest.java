@@ -68,8 +68,31 @@ class ExplainCliTest {
         assertThat(output).contains("Header", "alg        RS256", "Claims",
                 "oid        " + LocalIdentities.APIM.objectId(),
                 "exp        " + NOW.plusSeconds(86_400).getEpochSecond() + "  (2026-11-28T12:00:00Z)",
-                "PASS  issuer", "PASS  tenant", "PASS  audience", "PASS  lifetime", "PASS  caller",
-                "SKIP  signature", "Result: every step passes (signature not checked offline)");
+                "PASS  issuer", "PASS  tenant", "PASS  audience", "PASS  lifetime", "PASS  access-token",
+                "PASS  caller", "PASS  caller-type", "SKIP  signature",
+                "Result: every step passes (signature not checked offline)");
+    }
+
+    @Test
+    void namesAnIdTokenAndADelegatedToken() throws Exception {
+        String idToken = shapedToken("{\"claims\": {\"appid\": null, \"idtyp\": null, \"nonce\": \"n\"}}");
+        String delegated = shapedToken("{\"claims\": {\"idtyp\": \"user\", \"scp\": \"user_impersonation\"}}");
+
+        assertThat(explain(idToken, "--settings", SETTINGS, "--at", NOW.toString())).isEqualTo(1);
+        assertThat(output).contains("FAIL  access-token CG401-NOT-ACCESS-TOKEN",
+                "Result: refused, 401 invalid_token CG401-NOT-ACCESS-TOKEN");
+        assertThat(explain(delegated, "--settings", SETTINGS, "--at", NOW.toString())).isEqualTo(1);
+        assertThat(output).contains("FAIL  caller-type  CG403-CALLER-TYPE",
+                "Result: refused, 403 insufficient_scope CG403-CALLER-TYPE");
+    }
+
+    /** A token of any shape from the emulator's {@code POST /dev/token}. */
+    private String shapedToken(String request) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(emulator.authority() + "/dev/token"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(request)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return HttpExchanges.MAPPER.readTree(response.body()).get("access_token").asText();
     }
 
     @Test
@@ -94,7 +117,7 @@ class ExplainCliTest {
                     .isZero();
             assertThat(explain(foreign, "--settings", SETTINGS, "--at", NOW.toString(), "--keys", keys.toString()))
                     .isEqualTo(1);
-            assertThat(output).contains("FAIL  signature  CG401-UNKNOWN-KEY");
+            assertThat(output).contains("FAIL  signature    CG401-UNKNOWN-KEY");
         } finally {
             other.close();
         }
@@ -105,7 +128,7 @@ class ExplainCliTest {
         String token = emulator.issue(LocalIdentities.APIM, "https://management.azure.com/");
 
         assertThat(explain(token, "--settings", SETTINGS, "--at", NOW.toString())).isEqualTo(1);
-        assertThat(output).contains("FAIL  audience   CG401-AUDIENCE", "Result: refused, 401 invalid_token CG401-AUDIENCE");
+        assertThat(output).contains("FAIL  audience     CG401-AUDIENCE", "Result: refused, 401 invalid_token CG401-AUDIENCE");
     }
 
     @Test
@@ -114,7 +137,7 @@ class ExplainCliTest {
         environment.put(GuardSettings.TENANT_ID, "0be7e57e-0000-4000-8000-000000000002");
 
         assertThat(explain(apimToken(), "--at", NOW.toString())).isEqualTo(1);
-        assertThat(output).contains("FAIL  issuer     CG401-ISSUER", "FAIL  tenant     CG401-TENANT",
+        assertThat(output).contains("FAIL  issuer       CG401-ISSUER", "FAIL  tenant       CG401-TENANT",
                 "settings from the environment");
     }
 
@@ -123,7 +146,7 @@ class ExplainCliTest {
         String token = apimToken();
 
         assertThat(explain(token, "--settings", SETTINGS, "--at", "2026-11-29T12:00:00Z")).isEqualTo(1);
-        assertThat(output).contains("FAIL  lifetime   CG401-EXPIRED");
+        assertThat(output).contains("FAIL  lifetime     CG401-EXPIRED");
         assertThat(explain(token, "--settings", SETTINGS, "--at", "2026-11-28T11:59:00Z")).isZero();
     }
 
@@ -132,7 +155,7 @@ class ExplainCliTest {
         String token = emulator.issue(LocalIdentities.INTRUDER, LocalIdentities.API_APP_ID_URI);
 
         assertThat(explain(token, "--settings", SETTINGS, "--at", NOW.toString())).isEqualTo(1);
-        assertThat(output).contains("FAIL  caller     CG403-CALLER", "Result: refused, 403 insufficient_scope CG403-CALLER");
+        assertThat(output).contains("FAIL  caller       CG403-CALLER", "Result: refused, 403 insufficient_scope CG403-CALLER");
     }
 
     @Test
@@ -141,7 +164,7 @@ class ExplainCliTest {
         environment.put(GuardSettings.REQUIRED_ROLES, "Reports.Read");
 
         assertThat(explain(apimToken(), "--at", NOW.toString())).isEqualTo(1);
-        assertThat(output).contains("PASS  caller", "FAIL  roles      CG403-ROLE");
+        assertThat(output).contains("PASS  caller", "FAIL  roles        CG403-ROLE");
         assertThat(explain(emulator.issue(LocalIdentities.REPORTER, LocalIdentities.API_APP_ID_URI),
                 "--at", NOW.toString())).isZero();
     }
@@ -180,7 +203,7 @@ class ExplainCliTest {
                 "tid", LocalIdentities.TENANT_ID, "aud", LocalIdentities.API_APP_ID_URI));
 
         assertThat(explain(principal, "--settings", SETTINGS)).isEqualTo(1);
-        assertThat(output).contains("FAIL  trust      CG401-NO-CREDENTIALS");
+        assertThat(output).contains("FAIL  trust        CG401-NO-CREDENTIALS");
     }
 
     @Test
@@ -196,7 +219,7 @@ class ExplainCliTest {
     @Test
     void stopsAtAMalformedToken() throws Exception {
         assertThat(explain("abc.def.ghi", "--settings", SETTINGS)).isEqualTo(1);
-        assertThat(output).contains("FAIL  structure  CG401-MALFORMED");
+        assertThat(output).contains("FAIL  structure    CG401-MALFORMED");
     }
 
     @Test
