@@ -31,13 +31,16 @@ final class BearerAuthorization {
     }
 
     static Result read(String header) {
-        if (header == null || header.isBlank()) {
+        if (header == null) {
             return ABSENT;
         }
         if (header.length() > MAX_HEADER_LENGTH) {
             return TOO_LARGE;
         }
-        String value = header.strip();
+        String value = trimSpacesAndTabs(header);
+        if (value.isEmpty()) {
+            return ABSENT;
+        }
         // The scheme in any ASCII case (never Unicode case folding, as for header names).
         boolean bearer = value.length() >= SCHEME.length()
                 && RequestHeaders.lowerCaseName(value.substring(0, SCHEME.length())).equals(SCHEME);
@@ -76,5 +79,21 @@ final class BearerAuthorization {
 
     private static boolean isWhitespace(char c) {
         return c == ' ' || c == '\t';
+    }
+
+    /**
+     * The value without the spaces and tabs around it, the only white space HTTP allows there (RFC 9110 section
+     * 5.5); not {@link String#strip}, which also drops control characters such as U+001F and Unicode spaces.
+     */
+    private static String trimSpacesAndTabs(String value) {
+        int start = 0;
+        int end = value.length();
+        while (start < end && isWhitespace(value.charAt(start))) {
+            start++;
+        }
+        while (end > start && isWhitespace(value.charAt(end - 1))) {
+            end--;
+        }
+        return value.substring(start, end);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * CallerGuard's app settings, read once into an immutable value. {@link #load} reports every problem at
@@ -54,6 +55,8 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
     static final Duration MAX_KEYS_REFRESH = Duration.ofMinutes(1440);
 
     private static final String EXAMPLE_GUID = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    /** An optional minus and at most 18 ASCII digits: always within a long. */
+    private static final Pattern ASCII_INTEGER = Pattern.compile("-?[0-9]{1,18}");
 
     public GuardSettings {
         audiences = Set.copyOf(audiences);
@@ -262,11 +265,17 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
             if (value.isEmpty()) {
                 return EasyAuthMode.AUTO;
             }
-            try {
-                return EasyAuthMode.valueOf(value.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                problem(EASY_AUTH, "must be one of auto (default), off or required");
-                return EasyAuthMode.AUTO;
+            // ASCII case only, as for header names: toUpperCase would read "o\uFB00" (a ligature) as OFF.
+            switch (RequestHeaders.lowerCaseName(value)) {
+                case "auto":
+                    return EasyAuthMode.AUTO;
+                case "off":
+                    return EasyAuthMode.OFF;
+                case "required":
+                    return EasyAuthMode.REQUIRED;
+                default:
+                    problem(EASY_AUTH, "must be one of auto (default), off or required");
+                    return EasyAuthMode.AUTO;
             }
         }
 
@@ -288,13 +297,12 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
             if (value.isEmpty()) {
                 return standard;
             }
-            try {
+            // ASCII digits only: Long.parseLong also reads other scripts' digits.
+            if (ASCII_INTEGER.matcher(value).matches()) {
                 long number = Long.parseLong(value);
                 if (number >= min && number <= max) {
                     return number;
                 }
-            } catch (NumberFormatException e) {
-                // reported below
             }
             problem(name, "must be a whole number of " + unit + " from " + min + " to " + max + ", e.g. " + standard);
             return standard;
@@ -303,7 +311,7 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
         /** {@code app} (the default) or {@code app,user}, in any order and case. */
         boolean userCallers() {
             Set<String> types = new LinkedHashSet<>();
-            items(CALLER_TYPES).forEach(item -> types.add(item.toLowerCase(Locale.ROOT)));
+            items(CALLER_TYPES).forEach(item -> types.add(RequestHeaders.lowerCaseName(item)));
             if (types.isEmpty() || types.equals(Set.of("app"))) {
                 return false;
             }

@@ -32,13 +32,20 @@ public final class KeySetCache implements SigningKeys {
     /** How often the cache goes back to the key endpoint. */
     public record Timing(Duration refreshAfter, Duration maxAge, Duration unknownKidInterval,
                          Duration failureBackoff) {
+        /** How long the keys stay in use after a refresh falls due and the endpoint does not answer. */
+        public static final Duration STALE_GRACE = Duration.ofHours(23);
+
         /** One hour between refreshes, keys kept 24 h while the endpoint is down, at most one unknown-kid refetch per 10 s. */
-        public static final Timing DEFAULT = new Timing(Duration.ofHours(1), Duration.ofHours(24),
+        public static final Timing DEFAULT = new Timing(Duration.ofHours(1), Duration.ofHours(1).plus(STALE_GRACE),
                 Duration.ofSeconds(10), Duration.ofSeconds(5));
 
-        /** These timings with another refresh interval ({@code CALLERGUARD_KEYS_REFRESH_MINUTES}). */
+        /**
+         * These timings with another refresh interval ({@code CALLERGUARD_KEYS_REFRESH_MINUTES}); the maximum age
+         * moves with it, so that every interval keeps {@link #STALE_GRACE} of refreshes that may fail before the
+         * keys are given up (a maximum age equal to the interval would leave no refresh that can fail quietly).
+         */
         public Timing refreshingEvery(Duration interval) {
-            return new Timing(interval, maxAge, unknownKidInterval, failureBackoff);
+            return new Timing(interval, interval.plus(STALE_GRACE), unknownKidInterval, failureBackoff);
         }
     }
 
@@ -164,7 +171,7 @@ public final class KeySetCache implements SigningKeys {
         } catch (KeySetFetchException | RuntimeException e) {
             lastAttempt = clock.instant();
             LOG.warning(() -> "Key set fetch failed (" + e.getMessage() + "); "
-                    + (snapshot == null ? "no keys cached" : "keeping the keys cached"));
+                    + (fresh(snapshot, clock.instant()) == null ? "no usable keys cached" : "keeping the keys cached"));
         }
     }
 }

@@ -60,6 +60,14 @@ class BearerAuthorizationTest {
                 .isEqualTo(Kind.ABSENT);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"\u001f", "\u000b", "\u000c", "\u2028", "\u3000", "\u00a0", "\r", "\n", "\u0000"})
+    void trimsOnlySpacesAndTabsAroundTheHeader(String junk) {
+        assertThat(read("Bearer " + TOKEN + junk).kind()).isEqualTo(Kind.MALFORMED);
+        assertThat(read(junk + "Bearer " + TOKEN).kind()).isEqualTo(Kind.ABSENT);
+        assertThat(read(" \t Bearer " + TOKEN + "\t ")).isEqualTo(new Result(Kind.TOKEN, TOKEN));
+    }
+
     @Test
     void acceptsSeveralSpacesAfterTheScheme() {
         assertThat(read("Bearer    " + TOKEN).token()).isEqualTo(TOKEN);

@@ -7,6 +7,7 @@ import dev.callerguard.testing.TestIds;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -461,6 +462,32 @@ class GuardSettingsTest {
 
         assertThat(problem.setting()).isEqualTo(GuardSettings.KEYS_REFRESH_MINUTES);
         assertThat(problem.message()).contains("from 1 to 1440", "e.g. 60");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\uFF16\uFF10", "\u0666\u0660", "1234567890123456789012", "+60", " 6 0"})
+    void readsWholeNumbersInAsciiDigitsOnly(String value) {
+        assertThat(onlyProblem(valuesWith(GuardSettings.KEYS_REFRESH_MINUTES, value)).setting())
+                .isEqualTo(GuardSettings.KEYS_REFRESH_MINUTES);
+        assertThat(onlyProblem(valuesWith(GuardSettings.CLOCK_SKEW_SECONDS, value)).setting())
+                .isEqualTo(GuardSettings.CLOCK_SKEW_SECONDS);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"o\uFB00", "requ\u0131red", "\u212Auto"})
+    void readsEasyAuthModeInAsciiCaseOnly(String value) {
+        assertThat(onlyProblem(valuesWith(GuardSettings.EASY_AUTH, value)).setting()).isEqualTo(GuardSettings.EASY_AUTH);
+    }
+
+    @Test
+    void keysAreKeptFor23HoursPastADueRefreshWhateverTheInterval() {
+        for (String minutes : List.of("1", "60", "1440")) {
+            Duration interval = GuardSettings.load(valuesWith(GuardSettings.KEYS_REFRESH_MINUTES, minutes)).keysRefresh();
+            KeySetCache.Timing timing = KeySetCache.Timing.DEFAULT.refreshingEvery(interval);
+
+            assertThat(timing.maxAge().minus(timing.refreshAfter())).as(minutes).isEqualTo(Duration.ofHours(23));
+        }
+        assertThat(KeySetCache.Timing.DEFAULT.maxAge()).isEqualTo(Duration.ofHours(24));
     }
 
     // --- caller types --------------------------------------------------------------------------------------------

@@ -279,6 +279,23 @@ class KeyEndpointFaultsTest {
         assertThat(endpoint.requestCount()).isEqualTo(2);
     }
 
+    @Test
+    void dailyRefreshStillLeavesTheStaleKeyGraceWhenTheDueRefreshFails() throws Exception {
+        KeySetCache.Timing daily = TIMING.refreshingEvery(Duration.ofMinutes(1440));
+        keys = new KeySetCache(new JwksKeySetSource(endpoint.keysUrl()), clock, daily);
+        guard = CallerGuard.over(GuardRuntime.of(TestSettings.load(endpoint.keysUrl()), keys, clock));
+        String repeated = token().claim("exp", clock.instant().plus(Duration.ofHours(48)).getEpochSecond()).sign();
+        assertAllowed(call(repeated));
+        endpoint.answer(Answer.STATUS_500);
+        clock.advance(daily.refreshAfter().plusSeconds(1));
+
+        assertAllowed(call(repeated));
+        assertAllowed(call(token().sign()));
+        assertThat(keys.fetchCount()).as("the warm fetch and the failed daily refresh").isEqualTo(2);
+        clock.advance(KeySetCache.Timing.STALE_GRACE);
+        assertKeysUnavailable(call(repeated));
+    }
+
     // --- review finding 4: 503 for junk after a failed refresh ---------------------------------------------------
 
     @ParameterizedTest
