@@ -38,9 +38,6 @@ final class BearerAuthorization {
             return TOO_LARGE;
         }
         String value = trimSpacesAndTabs(header);
-        if (value.isEmpty()) {
-            return ABSENT;
-        }
         // The scheme in any ASCII case (never Unicode case folding, as for header names).
         boolean bearer = value.length() >= SCHEME.length()
                 && RequestHeaders.lowerCaseName(value.substring(0, SCHEME.length())).equals(SCHEME);

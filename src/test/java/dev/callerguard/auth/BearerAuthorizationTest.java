@@ -111,6 +111,20 @@ class BearerAuthorizationTest {
     }
 
     @Test
+    void readsATabAfterTheSchemeAsMalformedBeforeAnyScan() {
+        assertThat(BearerAuthorization.read("Bearer\t" + TOKEN)).isEqualTo(new Result(Kind.MALFORMED, null));
+        assertThat(BearerAuthorization.read("Bearer")).isEqualTo(new Result(Kind.MALFORMED, null));
+        assertThat(BearerAuthorization.read("Bearer \t" + TOKEN)).isEqualTo(new Result(Kind.TOKEN, "\t" + TOKEN));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"=", "==", "===="})
+    void paddingAloneIsNoB64token(String credential) {
+        assertThat(BearerAuthorization.isB64Token(credential)).isFalse();
+        assertThat(read("Bearer " + credential).kind()).isEqualTo(Kind.MALFORMED);
+    }
+
+    @Test
     void refusesATabInsteadOfASpace() {
         assertThat(read("Bearer\t" + TOKEN).kind()).isEqualTo(Kind.MALFORMED);
     }

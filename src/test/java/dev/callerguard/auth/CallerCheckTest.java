@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
@@ -65,6 +67,52 @@ class CallerCheckTest {
     private static VerifiedCaller caller(Decision decision) {
         assertThat(decision).isInstanceOf(Decision.Allowed.class);
         return ((Decision.Allowed) decision).caller();
+    }
+
+    // --- the Authorization header's structure, and what a cache hit reuses -----------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bearer", "bearer", "Bearer\tx.y.z", "Bearer\t\tx.y.z"})
+    void refusesAHeaderOfTheBearerSchemeWithoutOneSpaceAndACredentialWith400(String header) {
+        assertThat(refusal(decide(check(), Map.of("authorization", header)))).isEqualTo(Refusal.MALFORMED_AUTHORIZATION);
+    }
+
+    @Test
+    void aCacheHitHandsOutTheCallerVerifiedBefore() {
+        CallerCheck check = check();
+        Map<String, String> headers = Map.of("authorization", "Bearer " + token().sign());
+
+        VerifiedCaller first = caller(decide(check, headers));
+        VerifiedCaller again = caller(decide(check, headers));
+
+        assertThat(again).isSameAs(first);
+    }
+
+    @Test
+    void aHitWhoseKeyIsNoLongerCurrentIsForgottenSoTheNextRequestVerifiesWithoutAsking() {
+        AtomicBoolean published = new AtomicBoolean(true);
+        AtomicInteger currentChecks = new AtomicInteger();
+        KeyLookup.Found primary = new KeyLookup.Found(TestKeys.PRIMARY.kid(), TestKeys.PRIMARY.publicKey());
+        SigningKeys keys = new SigningKeys() {
+            @Override
+            public KeyLookup find(String kid) {
+                return published.get() && kid.equals(primary.kid()) ? primary : new KeyLookup.Unknown();
+            }
+
+            @Override
+            public boolean stillCurrent(KeyLookup.Found key) {
+                currentChecks.incrementAndGet();
+                return published.get() && key.sameKey(primary);
+            }
+        };
+        CallerCheck check = new CallerCheck(GuardSettings.load(settings), keys, clock);
+        Map<String, String> headers = Map.of("authorization", "Bearer " + token().sign());
+        caller(decide(check, headers));
+        published.set(false);
+
+        assertThat(refusal(decide(check, headers))).isEqualTo(Refusal.UNKNOWN_KEY);
+        assertThat(refusal(decide(check, headers))).isEqualTo(Refusal.UNKNOWN_KEY);
+        assertThat(currentChecks).as("asked once: the entry was dropped then").hasValue(1);
     }
 
     // --- review finding 5: ID tokens pass as access tokens ------------------------------------------------------

@@ -7,15 +7,18 @@ import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.HttpStatus;
 import dev.callerguard.auth.GuardSettings;
 import dev.callerguard.auth.SettingProblem;
+import dev.callerguard.auth.SigningKeys;
 import dev.callerguard.auth.VerifiedCaller;
+import dev.callerguard.local.LocalHttpResponse;
 import dev.callerguard.testing.GuardedApp;
 import dev.callerguard.testing.LogCapture;
 import dev.callerguard.testing.TestContext;
-import dev.callerguard.local.LocalHttpResponse;
 import dev.callerguard.testing.TestHttpRequest;
 import dev.callerguard.testing.TestIds;
 import dev.callerguard.testing.TestKeys;
 import dev.callerguard.testing.TestPrincipals;
+import dev.callerguard.testing.TestSettings;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +52,65 @@ class CallerGuardTest {
 
     private static JsonNode json(LocalHttpResponse response) throws Exception {
         return Json.MAPPER.readTree(response.bodyText());
+    }
+
+    @Test
+    void aCheckThatThrowsIsAnswered401CheckFailedNotAHost500() throws Exception {
+        SigningKeys failing = kid -> {
+            throw new IllegalStateException("key store broken");
+        };
+        CallerGuard guard = CallerGuard.over(GuardRuntime.of(GuardSettings.load(TestSettings.values(
+                URI.create("http://127.0.0.1:1/keys"))), failing, app.clock));
+
+        LocalHttpResponse response = handle(guard, TestHttpRequest.get("/api/hello").bearer(app.token().sign()));
+
+        assertThat(response.getStatusCode()).isEqualTo(401);
+        assertThat(json(response).get("code").asText()).isEqualTo("CG401-CHECK-FAILED");
+        assertThat(handled.get()).isNull();
+        assertThat(context.lines()).anySatisfy(line -> assertThat(line).contains("SEVERE", "CG401-CHECK-FAILED",
+                IllegalStateException.class.getName()).doesNotContain("key store broken"));
+    }
+
+    @Test
+    void theStandardGuardOfThisProcessRefusesWith503WhileItsSettingsAreMissing() throws Exception {
+        // The test JVM's environment holds no CALLERGUARD_ settings: the process-wide runtime is misconfigured.
+        LocalHttpResponse response = handle(CallerGuard.standard(), TestHttpRequest.get("/api/hello")
+                .bearer(app.token().sign()));
+
+        assertThat(GuardRuntime.shared().problems()).extracting(problem -> problem.setting())
+                .contains(GuardSettings.TENANT_ID, GuardSettings.ALLOWED_CALLERS);
+        assertThat(response.getStatusCode()).isEqualTo(503);
+        assertThat(json(response).get("code").asText()).isEqualTo("CG503-SETTINGS");
+        assertThat(handled.get()).isNull();
+    }
+
+    @Test
+    void aFailedNarrowingOfAnyCallerLogsTheStar() {
+        java.util.Map<String, String> anyCaller = new java.util.HashMap<>(TestSettings.values(
+                URI.create("http://127.0.0.1:1/keys")));
+        anyCaller.put(GuardSettings.ALLOWED_CALLERS, "*");
+        CallerGuard guard = CallerGuard.over(GuardRuntime.of(GuardSettings.load(anyCaller), kid -> null, app.clock));
+        List<String> lines;
+        try (LogCapture log = LogCapture.ofRootLogger()) {
+            guard.narrowedToCallers("alice@contoso.com");
+            lines = log.lines();
+        }
+
+        assertThat(lines).singleElement().asString().contains("over the allowed callers * fails",
+                "not an object id (GUID): alice@contoso.com");
+    }
+
+    @Test
+    void aNarrowingThatThrowsWithoutAMessageIsLoggedByTheExceptionsClass() {
+        List<String> lines;
+        try (LogCapture log = LogCapture.ofRootLogger()) {
+            CallerGuard narrowed = app.guard().requiringRoles((String) null);
+            handle(narrowed, TestHttpRequest.get("/api/hello").bearer(app.token().sign()));
+            lines = log.lines();
+        }
+
+        assertThat(lines).singleElement().asString().contains("SEVERE", NullPointerException.class.getName(),
+                "CG503-NARROWING");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.callerguard.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.callerguard.auth.GuardSettings;
+import dev.callerguard.testing.LogCapture;
 import dev.callerguard.testing.MutableClock;
 import dev.callerguard.testing.TestSettings;
 import java.net.URI;
@@ -26,6 +27,37 @@ class GuardRuntimeTest {
 
         assertThat(runtime.problems()).isEmpty();
         assertThat(runtime.check()).isPresent();
+    }
+
+    @Test
+    void logsTheSettingsItRunsWithAtStart() {
+        Map<String, String> values = new HashMap<>(TestSettings.values(URI.create("http://127.0.0.1:1/keys")));
+        values.put(GuardSettings.KEYS_REFRESH_MINUTES, "5");
+        Map<String, String> usersAndEasyAuth = new HashMap<>(values);
+        usersAndEasyAuth.put(GuardSettings.CALLER_TYPES, "app,user");
+        usersAndEasyAuth.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
+        List<String> lines;
+        try (LogCapture log = LogCapture.ofRootLogger()) {
+            GuardRuntime.load(values::get, clock);
+            GuardRuntime.load(usersAndEasyAuth::get, clock);
+            lines = log.lines();
+        }
+
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).contains("INFO", "settings valid", "refreshed every 5 min", "callers app,",
+                "Easy Auth auto").doesNotContain("principal header trusted");
+        assertThat(lines.get(1)).contains("callers app,user,", "Easy Auth auto (principal header trusted)");
+    }
+
+    @Test
+    void theProcessWideRuntimeComesFromTheEnvironmentOnce() {
+        // The test JVM's environment holds no CALLERGUARD_ settings.
+        GuardRuntime shared = GuardRuntime.shared();
+
+        assertThat(shared).isSameAs(GuardRuntime.shared());
+        assertThat(shared.check()).isEmpty();
+        assertThat(shared.problems()).extracting(problem -> problem.setting())
+                .contains(GuardSettings.TENANT_ID, GuardSettings.AUDIENCES, GuardSettings.ALLOWED_CALLERS);
     }
 
     @Test
