@@ -63,11 +63,6 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
         issuers = Set.copyOf(issuers);
     }
 
-    /** Reads the settings from the process environment. */
-    public static GuardSettings fromEnvironment() {
-        return load(System.getenv()::get);
-    }
-
     /** Reads the settings from a map (tests, {@code local.settings.json}). */
     public static GuardSettings load(Map<String, String> values) {
         return load(values::get);

@@ -38,6 +38,18 @@ class CallerPolicyTest {
     }
 
     @Test
+    void refusesACallerIdThatIsNotAGuid() {
+        assertThatThrownBy(() -> new CallerPolicy(false, Set.of("alice@contoso.com"), Set.of(), Set.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a GUID");
+    }
+
+    @Test
+    void refusesAnAppIdThatIsNotAGuid() {
+        assertThatThrownBy(() -> new CallerPolicy(true, Set.of(), Set.of("my-client-app"), Set.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a GUID");
+    }
+
+    @Test
     void doesNotChangeWhenTheSetsItWasBuiltFromChange() {
         Set<String> callers = new HashSet<>(Set.of(TestIds.ALLOWED_CALLER));
         CallerPolicy policy = new CallerPolicy(false, callers, Set.of(), Set.of());
@@ -167,7 +179,7 @@ class CallerPolicyTest {
     @Test
     void refusesNarrowingToCallersThisPolicyDoesNotAllow() {
         assertThatThrownBy(() -> policy().narrowedToCallers(TestIds.INTRUDER))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaves no allowed caller");
     }
 
     @Test

@@ -329,6 +329,19 @@ class GuardSettingsTest {
         assertThat(problem.message()).contains("https", "e.g.");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"localhost", "LocalHost", "127.0.0.1", "[::1]", "::1"})
+    void treatsLocalhostAndTheLoopbackAddressesAsThisMachine(String host) {
+        assertThat(GuardSettings.isLoopback(host)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"login.example.net", "localhost.example.net", "127.0.0.1.example.net", "0.0.0.0",
+        "[::]", "::", "[::2]"})
+    void treatsOtherHostsAsOtherMachines(String host) {
+        assertThat(GuardSettings.isLoopback(host)).isFalse();
+    }
+
     @Test
     void rejectsKeysUrlWithAnotherScheme() {
         assertThat(onlyProblem(valuesWith(GuardSettings.KEYS_URL, "ftp://keys.example.net/keys")).setting())
@@ -340,6 +353,13 @@ class GuardSettingsTest {
     @Test
     void defaultsEasyAuthToAuto() {
         assertThat(GuardSettings.load(values()).easyAuthMode()).isEqualTo(EasyAuthMode.AUTO);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "AUTO", " Auto "})
+    void readsEasyAuthAutoWrittenOutInAnyCase(String value) {
+        assertThat(GuardSettings.load(valuesWith(GuardSettings.EASY_AUTH, value)).easyAuthMode())
+                .isEqualTo(EasyAuthMode.AUTO);
     }
 
     @Test

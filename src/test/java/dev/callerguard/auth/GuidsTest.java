@@ -20,6 +20,20 @@ class GuidsTest {
                 .contains("a9100000-00ab-4000-8000-0000000000c1");
     }
 
+    /** 0, 9, a, f, A and F: the ends of the three ranges of hex digits. */
+    @Test
+    void acceptsEveryHexDigitInEitherCase() {
+        assertThat(Guids.canonical("01234567-89ab-cdef-ABCD-EF0123456789"))
+                .contains("01234567-89ab-cdef-abcd-ef0123456789");
+    }
+
+    /** The characters just outside each range of hex digits: / and : around 0-9, ` and g, @ and G. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/", ":", "`", "g", "@", "G"})
+    void refusesTheCharactersNextToTheHexDigits(String character) {
+        assertThat(Guids.isGuid("7e57e57e-0000-4000-8000-00000000000" + character)).isFalse();
+    }
+
     @Test
     void keepsALowerCaseGuidAsItIs() {
         String guid = "7e57e57e-0000-4000-8000-000000000001";

@@ -2,6 +2,7 @@ package dev.callerguard.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,11 +50,31 @@ class RequestHeadersTest {
         assertThat(get(sentName, "X-MS-CLIENT-PRINCIPAL")).isEqualTo("value");
     }
 
+    /**
+     * A map holding one name in two spellings (the Functions host and the local host lower-case names, so only a
+     * hand-made map can): the spelling asked for wins, whatever the map's order.
+     */
+    @Test
+    void aNameSpelledExactlyAsAskedWinsOverItsOtherSpellings() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("authorization", "Bearer lower");
+        headers.put("Authorization", "Bearer capitalized");
+
+        assertThat(RequestHeaders.of(headers).get("Authorization")).isEqualTo("Bearer capitalized");
+        assertThat(RequestHeaders.of(headers).get("authorization")).isEqualTo("Bearer lower");
+    }
+
     @Test
     void lowerCaseNameLowersAsciiLettersOnly() {
         assertThat(RequestHeaders.lowerCaseName("X-MS-Client-Principal-ID")).isEqualTo("x-ms-client-principal-id");
         assertThat(RequestHeaders.lowerCaseName("X-M\u017F-\u212A-\u0130-\u00C9"))
                 .isEqualTo("x-m\u017F-\u212A-\u0130-\u00C9");
+    }
+
+    /** A to Z and nothing next to them: @ comes before A, [ after Z. */
+    @Test
+    void lowerCaseNameLowersAThroughZ() {
+        assertThat(RequestHeaders.lowerCaseName("@AZ[")).isEqualTo("@az[");
     }
 
     @Test

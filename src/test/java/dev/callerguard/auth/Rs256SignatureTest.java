@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.callerguard.testing.TestKeys;
 import dev.callerguard.testing.TestTokens;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
@@ -131,6 +132,20 @@ class Rs256SignatureTest {
         assertThat(verify(KEY, token, signingInputEnd, unsigned)).isFalse();
     }
 
+    /**
+     * Under a public exponent of 1 a "signature" is the padded digest itself, which anyone can write. The JDK will
+     * not use such a key (it throws); that is a refusal too, not an exception for the check to handle.
+     */
+    @Test
+    void refusesAForgeryUnderAKeyWithPublicExponentOne() {
+        BigInteger paddedDigest = new BigInteger(1, signature).modPow(KEY.getPublicExponent(), KEY.getModulus());
+        byte[] forgery = unsigned(paddedDigest, signature.length);
+        assertThat(forgery).as("EMSA-PKCS1-v1_5: 00 01 FF ...").startsWith(0x00, 0x01, 0xFF);
+
+        assertThat(verify(new HandMadeKey(KEY.getModulus(), BigInteger.ONE), token, signingInputEnd, forgery))
+                .isFalse();
+    }
+
     @Test
     void verifiesWithALargerKeyWhoseSignaturesAreLonger() {
         TestKeys large = TestKeys.generate("large", 3072);
@@ -143,6 +158,33 @@ class Rs256SignatureTest {
     }
 
     private record SignedInput(String token, int end, byte[] signature) {
+    }
+
+    /** An RSA public key of any numbers, as the JDK's own key factory would not make it. */
+    private record HandMadeKey(BigInteger getModulus, BigInteger getPublicExponent) implements RSAPublicKey {
+        @Override
+        public String getAlgorithm() {
+            return "RSA";
+        }
+
+        @Override
+        public String getFormat() {
+            return null;
+        }
+
+        @Override
+        public byte[] getEncoded() {
+            return null;
+        }
+    }
+
+    /** {@code value} as an unsigned big-endian number of exactly {@code length} bytes. */
+    private static byte[] unsigned(BigInteger value, int length) {
+        byte[] signed = value.toByteArray();
+        byte[] bytes = new byte[length];
+        int copied = Math.min(signed.length, length);
+        System.arraycopy(signed, signed.length - copied, bytes, length - copied, copied);
+        return bytes;
     }
 
     /** About one RS256 signature in 256 starts with a zero byte; sign numbered inputs until one does. */

@@ -181,6 +181,14 @@ class TokenClaimsReaderTest {
     }
 
     @Test
+    void acceptsANotBeforeAtTheEpoch() throws Exception {
+        ObjectNode payload = payload();
+        payload.put("nbf", 0L);
+
+        assertThat(read(payload).notBefore()).contains(0L);
+    }
+
+    @Test
     void acceptsAnExpiryAtTheLastSecondOfYear9999() throws Exception {
         ObjectNode payload = payload();
         payload.put("exp", 253_402_300_799L);
