@@ -122,8 +122,8 @@ final class KeySetHttpClient implements JwksHttpClient {
 
     /** The document with only the entries jwks-rsa can read. */
     static ObjectNode readableEntries(byte[] body) throws IOException {
-        JsonNode document = StrictJson.MAPPER.readTree(body);
-        JsonNode keys = document == null ? null : document.get("keys");
+        // readTree gives a node for every input, MissingNode for no content (Jackson 2.10 on), never null.
+        JsonNode keys = StrictJson.MAPPER.readTree(body).get("keys");
         if (keys == null || !keys.isArray()) {
             throw new IOException("not a JWKS document: no 'keys' array");
         }

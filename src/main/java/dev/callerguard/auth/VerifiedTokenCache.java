@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Remembers tokens whose signature verified and whose claims passed every rule, keyed by the whole token text, so
@@ -34,8 +35,14 @@ final class VerifiedTokenCache {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxEntries)
                 .expireAfter(Expiry.<String, Entry>creating((token, entry) -> untilExpiry(entry.claims(), clock)))
+                // Expiry on the check's own clock (tests pin it), not System.nanoTime.
+                .ticker(() -> nanos(clock.instant()))
                 .executor(Runnable::run)
                 .build();
+    }
+
+    private static long nanos(Instant instant) {
+        return TimeUnit.SECONDS.toNanos(instant.getEpochSecond()) + instant.getNano();
     }
 
     private static Duration untilExpiry(CallerClaims claims, Clock clock) {

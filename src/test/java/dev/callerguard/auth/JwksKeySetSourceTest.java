@@ -12,6 +12,7 @@ import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.ECPublicKey;
@@ -105,6 +106,16 @@ class JwksKeySetSourceTest {
 
         assertThat(keys).containsOnlyKeys(TestKeys.SECONDARY.kid());
         assertThat(server.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void keepsAKeyWithTheSmallestSaneExponent() throws KeySetFetchException {
+        serveKeys(usable(TestKeys.SECONDARY, jwk -> jwk.put("e", unsigned(BigInteger.valueOf(3)))));
+
+        Map<String, RSAPublicKey> keys = source.fetch();
+
+        assertThat(keys).containsOnlyKeys(TestKeys.SECONDARY.kid());
+        assertThat(keys.get(TestKeys.SECONDARY.kid()).getPublicExponent()).isEqualTo(BigInteger.valueOf(3));
     }
 
     // --- keys dropped ----------------------------------------------------------------------------------------
@@ -257,6 +268,36 @@ class JwksKeySetSourceTest {
 
             assertThatThrownBy(waiting::fetch).isInstanceOf(KeySetFetchException.class);
         }
+    }
+
+    // --- a document at hand -------------------------------------------------------------------------------------
+
+    @Test
+    void readsTheUsableKeysOfADocumentAtHand() throws Exception {
+        byte[] document = MAPPER.writeValueAsBytes(Map.of("keys", List.of(primary(), ecJwk("ec-key"),
+                TestKeys.SECONDARY.jwk())));
+
+        Map<String, RSAPublicKey> keys = JwksKeySetSource.fromDocument(document);
+
+        assertThat(keys).containsOnlyKeys(PRIMARY, TestKeys.SECONDARY.kid());
+        assertSameKey(keys.get(PRIMARY), TestKeys.PRIMARY.publicKey());
+        assertThat(server.requestCount()).as("nothing fetched").isZero();
+    }
+
+    @Test
+    void refusesADocumentAtHandWithNoUsableKey() throws Exception {
+        byte[] document = MAPPER.writeValueAsBytes(Map.of("keys", List.of(ecJwk("ec-key"),
+                TestKeys.generate("weak-key", 1024).jwk())));
+
+        assertThatThrownBy(() -> JwksKeySetSource.fromDocument(document)).isInstanceOf(KeySetFetchException.class)
+                .hasMessage("the key set holds no usable RS256 key");
+    }
+
+    @ParameterizedTest(name = "document [{0}]")
+    @ValueSource(strings = {"{\"jwks\":[]}", "{\"keys\":{}}", "[]", "null", ""})
+    void refusesADocumentAtHandThatHasNoKeysArray(String document) {
+        assertThatThrownBy(() -> JwksKeySetSource.fromDocument(document.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(KeySetFetchException.class).hasMessage("not a JWKS document");
     }
 
     // --- fixtures --------------------------------------------------------------------------------------------

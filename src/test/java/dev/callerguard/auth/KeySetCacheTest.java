@@ -3,6 +3,7 @@ package dev.callerguard.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.callerguard.testing.JwksServer;
+import dev.callerguard.testing.LogCapture;
 import dev.callerguard.testing.MutableClock;
 import dev.callerguard.testing.TestKeys;
 import java.io.IOException;
@@ -12,10 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -432,6 +437,91 @@ class KeySetCacheTest {
         assertThat(failing.fetchCount()).isEqualTo(1).isEqualTo(calls.get());
     }
 
+    // --- one fetch at a time, and every thread may make the next one ---------------------------------------------
+
+    static Stream<Arguments> fetchesAfterTheWarmUp() {
+        return Stream.of(
+                Arguments.of("an unknown-kid refetch", TIMING.unknownKidInterval(), "no-such-kid"),
+                Arguments.of("a due refresh", TIMING.refreshAfter(), PRIMARY));
+    }
+
+    /** The thread that made the earlier fetch holds nothing afterwards: the next due refresh is not skipped. */
+    @ParameterizedTest(name = "after {0}")
+    @MethodSource("fetchesAfterTheWarmUp")
+    void aRefreshFallingDueAfterAnEarlierFetchIsMadeByWhicheverThreadMeetsIt(String earlierFetch, Duration later,
+                                                                             String kid) throws Exception {
+        KeyLookup.Found primary = (KeyLookup.Found) cache.find(PRIMARY);
+        clock.advance(later);
+        cache.find(kid);
+        assertThat(server.requestCount()).as("warm, " + earlierFetch).isEqualTo(2);
+        server.serve(TestKeys.SECONDARY);
+        clock.advance(TIMING.refreshAfter());
+
+        boolean stillCurrentOnAnotherThread = onAnotherThread(() -> cache.stillCurrent(primary));
+
+        assertThat(stillCurrentOnAnotherThread).as("the other thread refreshed and saw the key gone").isFalse();
+        assertThat(server.requestCount()).as("warm, " + earlierFetch + ", refresh").isEqualTo(3);
+    }
+
+    // --- keys that run out during a fetch -------------------------------------------------------------------------
+
+    @Test
+    void unknownKidIsUnavailableWhenTheKeysPassTheirMaxAgeDuringItsFailedRefetch() {
+        KeySetCache.Timing shortLived = new KeySetCache.Timing(Duration.ofMinutes(1),
+                Duration.ofMinutes(1).plusSeconds(2), TIMING.unknownKidInterval(), TIMING.failureBackoff());
+        JwksKeySetSource endpoint = new JwksKeySetSource(server.keysUrl());
+        AtomicReference<Duration> fetchLasts = new AtomicReference<>(Duration.ZERO);
+        KeySetSource slow = () -> {
+            clock.advance(fetchLasts.get());
+            return endpoint.fetch();
+        };
+        KeySetCache shortLivedCache = new KeySetCache(slow, clock, shortLived);
+        assertThat(shortLivedCache.find(PRIMARY)).isInstanceOf(KeyLookup.Found.class);
+        clock.advance(Duration.ofSeconds(58));
+        server.serveRaw(500, "{}");
+        fetchLasts.set(KeyFetchTimeouts.CONNECT.plus(KeyFetchTimeouts.REQUEST));
+
+        KeyLookup lookup = shortLivedCache.find("rotated-in-kid");
+
+        assertThat(lookup).as("no usable keys after the refetch: 503, not 401").isEqualTo(new KeyLookup.Unavailable());
+        assertThat(shortLivedCache.fetchCount()).isEqualTo(2);
+    }
+
+    // --- what a failed fetch logs ---------------------------------------------------------------------------------
+
+    @Test
+    void aFailedFetchWithNothingCachedLogsThatNoUsableKeysAreCached() {
+        server.serveRaw(500, "{}");
+        List<String> lines;
+
+        try (LogCapture log = LogCapture.ofRootLogger()) {
+            assertThat(cache.find(PRIMARY)).isEqualTo(new KeyLookup.Unavailable());
+            lines = log.lines();
+        }
+
+        assertThat(lines).filteredOn(line -> line.contains("Key set fetch failed")).singleElement().asString()
+                .contains("WARNING", KeySetCache.class.getName(), server.keysUrl().toString(),
+                        "; no usable keys cached")
+                .doesNotContain("keeping the keys cached");
+    }
+
+    @Test
+    void aFailedRefreshLogsThatTheCachedKeysAreKept() {
+        warmUp();
+        server.serveRaw(500, "{}");
+        clock.advance(TIMING.refreshAfter());
+        List<String> lines;
+
+        try (LogCapture log = LogCapture.ofRootLogger()) {
+            assertThat(cache.find(PRIMARY)).isInstanceOf(KeyLookup.Found.class);
+            lines = log.lines();
+        }
+
+        assertThat(lines).filteredOn(line -> line.contains("Key set fetch failed")).singleElement().asString()
+                .contains("WARNING", KeySetCache.class.getName(), "; keeping the keys cached")
+                .doesNotContain("no usable keys cached");
+    }
+
     private void warmUp() {
         assertThat(cache.find(PRIMARY)).isInstanceOf(KeyLookup.Found.class);
         assertThat(server.requestCount()).isEqualTo(1);
@@ -459,6 +549,16 @@ class KeySetCacheTest {
         start.countDown();
         assertThat(done.await(30, TimeUnit.SECONDS)).as("all lookups finished").isTrue();
         return new ArrayList<>(results);
+    }
+
+    /** Runs {@code task} on a thread of its own and waits (bounded) for its result. */
+    private static <T> T onAnotherThread(Callable<T> task) throws Exception {
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            return thread.submit(task).get(30, TimeUnit.SECONDS);
+        } finally {
+            thread.shutdownNow();
+        }
     }
 
     private static void await(CountDownLatch latch) {

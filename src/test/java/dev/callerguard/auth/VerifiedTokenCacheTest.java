@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The validated-token cache, seen through the check: what a hit skips, and what it never skips. */
@@ -196,12 +196,7 @@ class VerifiedTokenCacheTest {
 
     @Test
     void holdsNoMoreThanItsBound() {
-        VerifiedTokenCache cache = new VerifiedTokenCache(clock, 10);
-        CallerClaims claims = claims(clock.instant().getEpochSecond() + 3600);
-
-        for (int i = 0; i < 1_000; i++) {
-            cache.put("h.p.token-" + i, new VerifiedTokenCache.Entry(claims, KEY, null));
-        }
+        VerifiedTokenCache cache = holding(1_000);
 
         assertThat(cache.size()).isLessThanOrEqualTo(10);
     }
@@ -213,6 +208,56 @@ class VerifiedTokenCacheTest {
         cache.put("h.p.expired", new VerifiedTokenCache.Entry(claims(clock.instant().getEpochSecond() - 1), KEY, null));
 
         assertThat(cache.get("h.p.expired")).isNull();
+    }
+
+    @Test
+    void aHitWhoseKeyLeftTheKeySetIsForgottenSoTheKeysReturnDoesNotReviveIt() {
+        String token = token().sign();
+        assertThat(decide(check, token)).isInstanceOf(Decision.Allowed.class);
+        KeyLookup.Found key = published.remove(TestKeys.PRIMARY.kid());
+        assertThat(decide(check, token)).isInstanceOf(Decision.Refused.class);
+        published.put(key.kid(), key);
+
+        Decision afterTheKeysReturn = decide(check, token);
+
+        assertThat(afterTheKeysReturn).isInstanceOf(Decision.Allowed.class);
+        assertThat(keyLookups).as("verified in full: first, after the key left, after it returned").hasValue(3);
+    }
+
+    @Test
+    void countsTheEntriesItHolds() {
+        VerifiedTokenCache cache = holding(3);
+
+        assertThat(cache.size()).isEqualTo(3);
+    }
+
+    @Test
+    void aForgottenTokenIsNoLongerHeld() {
+        VerifiedTokenCache cache = holding(2);
+
+        cache.forget("h.p.token-1");
+
+        assertThat(cache.get("h.p.token-1")).isNull();
+        assertThat(cache.get("h.p.token-0")).isNotNull();
+        assertThat(cache.size()).isEqualTo(1);
+    }
+
+    /**
+     * The entry's lifetime is taken from the pinned clock when it is stored (here 50 ms, up to the token's
+     * {@code exp}); from then on the cache counts it down on its own ticker, in real time, which the test waits
+     * out (bounded).
+     */
+    @Test
+    void stopsCountingAnEntryOnceItsTokenHasExpired() {
+        VerifiedTokenCache cache = new VerifiedTokenCache(clock, 10);
+        long exp = clock.instant().getEpochSecond() + 60;
+        cache.put("h.p.short-lived", new VerifiedTokenCache.Entry(claims(exp), KEY, null));
+        assertThat(cache.size()).isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(61));
+
+        assertThat(cache.get("h.p.short-lived")).isNull();
+        assertThat(cache.size()).as("entries counted after the token's exp").isZero();
     }
 
     @Test
@@ -232,6 +277,16 @@ class VerifiedTokenCacheTest {
 
         assertThat(allAllowed).isTrue();
         assertThat(keyLookups.get()).as("at most one verification per token and thread").isLessThanOrEqualTo(80);
+    }
+
+    /** A cache bounded at 10 that was given {@code tokens} tokens ({@code h.p.token-0}, ...) valid for an hour. */
+    private VerifiedTokenCache holding(int tokens) {
+        VerifiedTokenCache cache = new VerifiedTokenCache(clock, 10);
+        CallerClaims claims = claims(clock.instant().getEpochSecond() + 3600);
+        for (int i = 0; i < tokens; i++) {
+            cache.put("h.p.token-" + i, new VerifiedTokenCache.Entry(claims, KEY, null));
+        }
+        return cache;
     }
 
     private static CallerClaims claims(long exp) {
