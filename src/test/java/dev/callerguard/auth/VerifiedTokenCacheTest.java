@@ -256,8 +256,22 @@ class VerifiedTokenCacheTest {
 
         clock.advance(Duration.ofSeconds(61));
 
-        assertThat(cache.get("h.p.short-lived")).isNull();
         assertThat(cache.size()).as("entries counted after the token's exp").isZero();
+        assertThat(cache.get("h.p.short-lived")).isNull();
+    }
+
+    @Test
+    void anEntryIsGoneOnceItsExpiryHasPassedByPartOfASecond() {
+        MutableClock onTheSecond = MutableClock.at("2026-11-27T12:00:00Z");
+        VerifiedTokenCache cache = new VerifiedTokenCache(onTheSecond, 10);
+        cache.put("h.p.one-second", new VerifiedTokenCache.Entry(
+                claims(onTheSecond.instant().getEpochSecond() + 1), KEY, null));
+        onTheSecond.advance(Duration.ofMillis(900));
+        assertThat(cache.get("h.p.one-second")).as("0.9 s in").isNotNull();
+
+        onTheSecond.advance(Duration.ofMillis(600));
+
+        assertThat(cache.get("h.p.one-second")).as("1.5 s in").isNull();
     }
 
     @Test
