@@ -14,9 +14,11 @@
 #       The host runs with -Dsun.net.httpserver.nodelay=true unless --host-nodelay false: without it the JDK HTTP
 #       server's Nagle/delayed-ACK stall (~40 ms per keep-alive request) caps both routes alike and hides the check.
 #
-#   scripts/load.sh --cold-start [--runs N] [--host-log info|quiet] [--host-nodelay true|false] [--host-jvm "OPTS"]
+#   scripts/load.sh --cold-start [--runs N] [--key-delay-ms MS] [--host-log info|quiet] [--host-nodelay true|false]
+#                   [--host-jvm "OPTS"]
 #       Starts the host 2N times (default N=5): time from the host JVM's spawn to the first 200 of /api/hello with
-#       the token, and of /api/health (then one /api/hello); when the check fetched its keys; min/median/max.
+#       the token, and of /api/health (then one /api/hello); when the check fetched its keys; min/median/max. The
+#       key endpoint answers after MS milliseconds (default 150: Entra over the internet, roughly).
 set -euo pipefail
 # shellcheck source=scripts/lib/local-java.sh
 . "$(dirname "$0")/lib/local-java.sh"
@@ -28,8 +30,8 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --cold-start) mode=cold-start; shift ;;
     --tool) [ $# -ge 2 ] || die "--tool needs a value"; tool="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    --duration|--warmup|--connections|--host-log|--host-nodelay|--host-jvm|--host-port|--emulator-port|--runs)
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --duration|--warmup|--connections|--host-log|--host-nodelay|--host-jvm|--host-port|--emulator-port|--runs|--key-delay-ms)
       [ $# -ge 2 ] || die "$1 needs a value"
       args+=("$1" "$2"); shift 2 ;;
     *) die "unknown option: $1 (see --help)" ;;

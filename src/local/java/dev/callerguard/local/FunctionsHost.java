@@ -150,7 +150,7 @@ public final class FunctionsHost implements AutoCloseable {
                 raw.length == 0 ? null : new String(raw, StandardCharsets.UTF_8));
         HttpResponseMessage response;
         try {
-            response = StagedApp.invoke(function, request, new LocalExecutionContext(function.name()));
+            response = app.invoke(function, request, new LocalExecutionContext(function.name()));
         } catch (InvocationTargetException e) {
             String name = function.name();
             LOG.log(Level.SEVERE, "Function " + name + " threw", e.getCause());

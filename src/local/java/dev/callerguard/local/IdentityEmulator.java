@@ -35,6 +35,7 @@ public final class IdentityEmulator implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final SigningKeyRing keys = new SigningKeyRing();
+    private final java.util.concurrent.atomic.AtomicInteger keySetRequests = new java.util.concurrent.atomic.AtomicInteger();
     private final EntraTokens tokens;
     private final String identityHeader;
 
@@ -75,6 +76,11 @@ public final class IdentityEmulator implements AutoCloseable {
         return authority() + "/" + LocalIdentities.TENANT_ID + "/discovery/v2.0/keys";
     }
 
+    /** How many times the key set was asked for so far. */
+    public int keySetRequests() {
+        return keySetRequests.get();
+    }
+
     /** A token of {@code identity} for {@code resource}, as the managed identity endpoint would issue it. */
     public String issue(LocalIdentity identity, String resource) {
         return tokens.sign(tokens.header(), tokens.claims(identity, resource));
@@ -94,6 +100,7 @@ public final class IdentityEmulator implements AutoCloseable {
             if (method.equals("GET") && path.equals(tenantPrefix + "/v2.0/.well-known/openid-configuration")) {
                 HttpExchanges.json(exchange, 200, openIdConfiguration());
             } else if (method.equals("GET") && path.equals(tenantPrefix + "/discovery/v2.0/keys")) {
+                keySetRequests.incrementAndGet();
                 HttpExchanges.json(exchange, 200, keys.jwks());
             } else if (method.equals("GET") && path.equals("/msi/token")) {
                 managedIdentityToken(exchange);

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.HttpRequestMessage;
 import com.microsoft.azure.functions.HttpResponseMessage;
+import com.microsoft.azure.functions.internal.spi.middleware.Middleware;
+import com.microsoft.azure.functions.internal.spi.middleware.MiddlewareChain;
+import com.microsoft.azure.functions.internal.spi.middleware.MiddlewareContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -16,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -24,7 +29,9 @@ import java.util.stream.Stream;
  * A function app as {@code mvn package} stages it in {@code target/azure-functions/<app>/}: {@code host.json}, one
  * {@code function.json} per function (route, methods, entry point, script file) and the jars. The app is loaded
  * in its own class loader, as the Java worker does: only {@code com.microsoft.azure.functions} comes from the
- * host.
+ * host. As the worker (2.x) does when it loads the first function, loading creates the app's middlewares
+ * ({@code META-INF/services/com.microsoft.azure.functions.internal.spi.middleware.Middleware}), and every invocation
+ * runs through them in that order, the function last.
  */
 final class StagedApp {
     /** One HTTP-triggered function. */
@@ -34,11 +41,14 @@ final class StagedApp {
     private final Path directory;
     private final String routePrefix;
     private final List<HttpFunction> functions;
+    private final List<Middleware> middlewares;
 
-    private StagedApp(Path directory, String routePrefix, List<HttpFunction> functions) {
+    private StagedApp(Path directory, String routePrefix, List<HttpFunction> functions,
+                      List<Middleware> middlewares) {
         this.directory = directory;
         this.routePrefix = routePrefix;
         this.functions = List.copyOf(functions);
+        this.middlewares = List.copyOf(middlewares);
     }
 
     /** Finds the single staged app under {@code target/azure-functions}. */
@@ -63,6 +73,8 @@ final class StagedApp {
             functionJsons = entries.map(d -> d.resolve("function.json")).filter(Files::isRegularFile).sorted().toList();
         }
         ClassLoader loader = classLoader(directory);
+        List<Middleware> middlewares = new ArrayList<>();
+        ServiceLoader.load(Middleware.class, loader).forEach(middlewares::add);
         List<HttpFunction> functions = new ArrayList<>();
         for (Path functionJson : functionJsons) {
             JsonNode config = HttpExchanges.MAPPER.readTree(functionJson.toFile());
@@ -77,7 +89,7 @@ final class StagedApp {
                 }
             }
         }
-        return new StagedApp(directory, routePrefix, functions);
+        return new StagedApp(directory, routePrefix, functions, middlewares);
     }
 
     Path directory() {
@@ -86,6 +98,11 @@ final class StagedApp {
 
     List<HttpFunction> functions() {
         return functions;
+    }
+
+    /** The app's middlewares, created when the app was loaded. */
+    List<Middleware> middlewares() {
+        return middlewares;
     }
 
     /** The function serving {@code path} (e.g. {@code /api/hello}), if any. */
@@ -102,8 +119,87 @@ final class StagedApp {
         return (routePrefix.isEmpty() ? "" : "/" + routePrefix) + "/" + function.route();
     }
 
-    /** Runs the function once, on a new instance of its class, as the Java worker does. */
-    static HttpResponseMessage invoke(HttpFunction function, HttpRequestMessage<?> request, ExecutionContext context)
+    /**
+     * Runs the function once through the app's middlewares, on a new instance of its class, as the Java worker does.
+     * What the function throws comes out as an {@link InvocationTargetException}.
+     */
+    HttpResponseMessage invoke(HttpFunction function, HttpRequestMessage<?> request, ExecutionContext context)
+            throws ReflectiveOperationException {
+        Invocation invocation = new Invocation(context, request);
+        try {
+            chain(0, function).doNext(invocation);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new InvocationTargetException(e, "a middleware threw");
+        }
+        return (HttpResponseMessage) invocation.getReturnValue();
+    }
+
+    private MiddlewareChain chain(int index, HttpFunction function) {
+        if (index == middlewares.size()) {
+            return context -> context.updateReturnValue(
+                    invokeFunction(function, ((Invocation) context).request, context));
+        }
+        return context -> middlewares.get(index).invoke(context, chain(index + 1, function));
+    }
+
+    /** What a middleware sees of one invocation: the context, the request parameter and the return value. */
+    private static final class Invocation implements MiddlewareContext {
+        private final ExecutionContext context;
+        private HttpRequestMessage<?> request;
+        private Object returnValue;
+
+        Invocation(ExecutionContext context, HttpRequestMessage<?> request) {
+            this.context = context;
+            this.request = request;
+        }
+
+        @Override
+        public java.util.logging.Logger getLogger() {
+            return context.getLogger();
+        }
+
+        @Override
+        public String getInvocationId() {
+            return context.getInvocationId();
+        }
+
+        @Override
+        public String getFunctionName() {
+            return context.getFunctionName();
+        }
+
+        @Override
+        public String getParameterName(String annotationSimpleClassName) {
+            return annotationSimpleClassName.equals("HttpTrigger") ? "request" : null;
+        }
+
+        @Override
+        public Object getParameterValue(String name) {
+            return name.equals("request") ? request : null;
+        }
+
+        @Override
+        public void updateParameterValue(String name, Object value) {
+            if (name.equals("request")) {
+                request = (HttpRequestMessage<?>) value;
+            }
+        }
+
+        @Override
+        public Object getReturnValue() {
+            return returnValue;
+        }
+
+        @Override
+        public void updateReturnValue(Object value) {
+            returnValue = value;
+        }
+    }
+
+    /** Runs the function once, on a new instance of its class. */
+    private static HttpResponseMessage invokeFunction(HttpFunction function, HttpRequestMessage<?> request, ExecutionContext context)
             throws ReflectiveOperationException {
         Method method = function.entryPoint();
         Object instance = method.getDeclaringClass().getDeclaredConstructor().newInstance();

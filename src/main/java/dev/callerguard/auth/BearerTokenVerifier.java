@@ -16,8 +16,8 @@ final class BearerTokenVerifier {
 
     private final JwsSignatureVerifier signatures;
 
-    BearerTokenVerifier(SigningKeys keys) {
-        this.signatures = new JwsSignatureVerifier(keys);
+    BearerTokenVerifier(SigningKeys keys, Rs256Signature rs256) {
+        this.signatures = new JwsSignatureVerifier(keys, rs256);
     }
 
     /** Splits and decodes the token (401 when it is not a JWS), then verifies it. */

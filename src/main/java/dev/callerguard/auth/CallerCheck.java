@@ -18,11 +18,24 @@ public final class CallerCheck {
     public static final String AUTHORIZATION = "authorization";
     public static final String CLIENT_PRINCIPAL = "x-ms-client-principal";
 
+    /**
+     * A made-up, unsigned token shaped like a managed identity's access token, for {@link #warmUp} only: it can
+     * never pass, since nothing verifies it and it is never looked up by {@code kid}.
+     */
+    static final String WARM_UP_TOKEN = base64Url("{\"typ\":\"JWT\",\"alg\":\"RS256\",\"kid\":\"warm-up\"}") + "."
+            + base64Url("{\"aud\":\"api://warm-up\",\"iss\":\"https://sts.windows.net/00000000-0000-0000-0000-000000000000/\","
+            + "\"iat\":1767225600,\"nbf\":1767225600,\"exp\":1767229200,\"appid\":\"00000000-0000-0000-0000-000000000001\","
+            + "\"appidacr\":\"2\",\"idp\":\"https://sts.windows.net/00000000-0000-0000-0000-000000000000/\","
+            + "\"idtyp\":\"app\",\"oid\":\"00000000-0000-0000-0000-000000000002\",\"roles\":[\"warm-up\"],"
+            + "\"sub\":\"00000000-0000-0000-0000-000000000002\",\"tid\":\"00000000-0000-0000-0000-000000000000\","
+            + "\"ver\":\"1.0\",\"xms_mirid\":\"/subscriptions/warm-up\"}") + ".AA";
+
     static final String UNTRUSTED_PRINCIPAL_WARNING = "X-MS-CLIENT-PRINCIPAL header ignored: Easy Auth is not proven "
             + "to run here (WEBSITE_AUTH_ENABLED is not 'true' or CALLERGUARD_EASY_AUTH is 'off')";
 
     private final GuardSettings settings;
     private final SigningKeys keys;
+    private final SignatureProvider signatureProvider;
     private final BearerTokenVerifier verifier;
     private final VerifiedTokenCache tokens;
     private final Clock clock;
@@ -30,16 +43,23 @@ public final class CallerCheck {
     private final ClaimRules bearerRules;
     private final ClaimRules principalRules;
 
-    /** The check with the app-wide policy and a validated-token cache. */
+    /** The check with the app-wide policy, a validated-token cache and the RSA provider the settings choose. */
     public CallerCheck(GuardSettings settings, SigningKeys keys, Clock clock) {
-        this(settings, keys, new VerifiedTokenCache(clock, VerifiedTokenCache.MAX_ENTRIES), clock, settings.policy());
+        this(settings, keys, clock, SignatureProvider.choose(settings.crypto()));
     }
 
-    private CallerCheck(GuardSettings settings, SigningKeys keys, VerifiedTokenCache tokens, Clock clock,
-                        CallerPolicy policy) {
+    /** As {@link #CallerCheck(GuardSettings, SigningKeys, Clock)}, with the RSA provider chosen already. */
+    public CallerCheck(GuardSettings settings, SigningKeys keys, Clock clock, SignatureProvider signatureProvider) {
+        this(settings, keys, signatureProvider, new VerifiedTokenCache(clock, VerifiedTokenCache.MAX_ENTRIES), clock,
+                settings.policy());
+    }
+
+    private CallerCheck(GuardSettings settings, SigningKeys keys, SignatureProvider signatureProvider,
+                        VerifiedTokenCache tokens, Clock clock, CallerPolicy policy) {
         this.settings = settings;
         this.keys = keys;
-        this.verifier = new BearerTokenVerifier(keys);
+        this.signatureProvider = signatureProvider;
+        this.verifier = new BearerTokenVerifier(keys, new Rs256Signature(signatureProvider.provider()));
         this.tokens = tokens;
         this.policy = policy;
         this.bearerRules = ClaimRules.forBearer(settings, policy, clock);
@@ -49,12 +69,42 @@ public final class CallerCheck {
 
     /** The same check under another policy (a function's own, narrower requirement); keys and cache are shared. */
     public CallerCheck withPolicy(CallerPolicy narrower) {
-        return new CallerCheck(settings, keys, tokens, clock, narrower);
+        return new CallerCheck(settings, keys, signatureProvider, tokens, clock, narrower);
     }
 
     /** The same check verifying every token in full, without the validated-token cache (benchmarks). */
     public CallerCheck uncached() {
-        return new CallerCheck(settings, keys, null, clock, policy);
+        return new CallerCheck(settings, keys, signatureProvider, null, clock, policy);
+    }
+
+    /**
+     * Runs once what a first token would otherwise load on the request path and needs no key: the b64token scan,
+     * the token's structure and JSON, the claims reader and every rule, the validated-token cache. It changes
+     * nothing: the made-up {@link #WARM_UP_TOKEN} reaches neither the key set nor the signature, and nothing is
+     * cached or logged. The RSA provider warmed up already when its self-test ran.
+     */
+    public void warmUp() {
+        try {
+            BearerAuthorization.isB64Token(WARM_UP_TOKEN);
+            CompactJws jws = CompactJws.parse(WARM_UP_TOKEN);
+            JwsSignatureVerifier.checkHeader(jws.header());
+            bearerRules.check(TokenClaimsReader.read(jws.claims()));
+            if (tokens != null) {
+                tokens.get(WARM_UP_TOKEN);
+            }
+        } catch (MalformedCredentialException e) {
+            throw new IllegalStateException("the warm-up token is malformed: " + e.refusal().id(), e);
+        }
+    }
+
+    private static String base64Url(String json) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The provider whose {@code SHA256withRSA} verifies signatures. */
+    public SignatureProvider signatureProvider() {
+        return signatureProvider;
     }
 
     public CallerPolicy policy() {

@@ -68,7 +68,8 @@ public record CredentialInspection(Map<String, Object> header, Map<String, Objec
         if (keys.isEmpty()) {
             steps.add(Step.skip("signature", "not checked offline; give --keys URL or FILE"));
         } else if (headerRefusal == null) {
-            Refusal signature = new JwsSignatureVerifier(keys.get()).verify(jws).refusal();
+            Refusal signature = new JwsSignatureVerifier(keys.get(),
+                    new Rs256Signature(SignatureProvider.choose(settings.crypto()).provider())).verify(jws).refusal();
             steps.add(signature == null ? Step.pass("signature") : Step.fail("signature", signature));
         } else {
             steps.add(Step.skip("signature", "the header is refused"));

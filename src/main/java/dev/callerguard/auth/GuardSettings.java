@@ -28,10 +28,12 @@ import java.util.regex.Pattern;
  * @param keysRefresh       how often the key set is fetched again
  * @param userCallers       {@code true} when {@code CALLERGUARD_CALLER_TYPES} is {@code app,user}: delegated (user)
  *                          tokens and principals of users are accepted besides application callers
+ * @param crypto            {@code CALLERGUARD_CRYPTO}: the RSA provider that may verify signatures
  */
 public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy policy, URI authority,
                             Set<String> issuers, URI keysUrl, EasyAuthMode easyAuthMode, boolean easyAuthEnabled,
-                            Duration clockSkew, Duration keysRefresh, boolean userCallers) {
+                            Duration clockSkew, Duration keysRefresh, boolean userCallers,
+                            CryptoChoice crypto) {
 
     public static final String TENANT_ID = "CALLERGUARD_TENANT_ID";
     public static final String AUDIENCES = "CALLERGUARD_AUDIENCES";
@@ -45,6 +47,7 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
     public static final String CLOCK_SKEW_SECONDS = "CALLERGUARD_CLOCK_SKEW_SECONDS";
     public static final String KEYS_REFRESH_MINUTES = "CALLERGUARD_KEYS_REFRESH_MINUTES";
     public static final String CALLER_TYPES = "CALLERGUARD_CALLER_TYPES";
+    public static final String CRYPTO = "CALLERGUARD_CRYPTO";
     /** Set by App Service when App Service Authentication (Easy Auth) is on. */
     public static final String WEBSITE_AUTH_ENABLED = "WEBSITE_AUTH_ENABLED";
 
@@ -86,6 +89,7 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
         Duration skew = in.clockSkew();
         Duration keysRefresh = in.keysRefresh();
         boolean userCallers = in.userCallers();
+        CryptoChoice crypto = in.crypto();
         Set<String> issuers = in.optionalList(ISSUERS);
         URI keysUrl = in.optionalUrl(KEYS_URL);
 
@@ -103,7 +107,7 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
             keysUrl = URI.create(authority + "/" + tenant + "/discovery/v2.0/keys");
         }
         return new GuardSettings(tenant, audiences, policy, authority, issuers, keysUrl, mode, easyAuthEnabled, skew,
-                keysRefresh, userCallers);
+                keysRefresh, userCallers, crypto);
     }
 
     /** The v2 issuer {@code {authority}/{tenant}/v2.0} and the v1 issuer of the authority's cloud. */
@@ -301,6 +305,21 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
             }
             problem(name, "must be a whole number of " + unit + " from " + min + " to " + max + ", e.g. " + standard);
             return standard;
+        }
+
+        /** {@code auto} (the default) or {@code jdk}, in any case. */
+        CryptoChoice crypto() {
+            switch (RequestHeaders.lowerCaseName(raw(CRYPTO))) {
+                case "":
+                case "auto":
+                    return CryptoChoice.AUTO;
+                case "jdk":
+                    return CryptoChoice.JDK;
+                default:
+                    problem(CRYPTO, "must be auto (the default: the native RSA provider where it loads, else the "
+                            + "JDK's) or jdk (always the JDK's)");
+                    return CryptoChoice.AUTO;
+            }
         }
 
         /** {@code app} (the default) or {@code app,user}, in any order and case. */

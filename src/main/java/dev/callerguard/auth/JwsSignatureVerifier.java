@@ -12,9 +12,11 @@ final class JwsSignatureVerifier {
     static final int MAX_KID_LENGTH = 256;
 
     private final SigningKeys keys;
+    private final Rs256Signature rs256;
 
-    JwsSignatureVerifier(SigningKeys keys) {
+    JwsSignatureVerifier(SigningKeys keys, Rs256Signature rs256) {
         this.keys = keys;
+        this.rs256 = rs256;
     }
 
     /** What the signature layer found: the key that verified the signature, or the refusal. */
@@ -37,7 +39,7 @@ final class JwsSignatureVerifier {
         if (!(lookup instanceof KeyLookup.Found found)) {
             return Result.refused(Refusal.UNKNOWN_KEY);
         }
-        return Rs256Signature.verify(found.key(), jws.signingInput(), jws.signature())
+        return rs256.verify(found.key(), jws.signingInput(), jws.signature())
                 ? new Result(found, null) : Result.refused(Refusal.SIGNATURE);
     }
 

@@ -98,6 +98,27 @@ public final class KeySetCache implements SigningKeys {
         return current != null && key.sameKey(current.keys().get(key.kid()));
     }
 
+    /**
+     * Fetches the key set now unless one is held (the start-up warm-up, off the request path), so that the first
+     * request finds it. A request that arrives meanwhile waits for this fetch instead of making its own. A failed
+     * warm-up fetch leaves no failure backoff behind: the first request that needs keys fetches again, exactly as
+     * without a warm-up, so refusals and 503 are what they would have been.
+     */
+    public void warm() {
+        fetchLock.lock();
+        try {
+            if (snapshot == null) {
+                Instant before = lastAttempt;
+                fetch();
+                if (snapshot == null) {
+                    lastAttempt = before;
+                }
+            }
+        } finally {
+            fetchLock.unlock();
+        }
+    }
+
     /** Number of fetches attempted so far (successful or not). */
     public long fetchCount() {
         return fetches.get();

@@ -39,7 +39,7 @@ class BearerTokenVerifierTest {
     void startKeyEndpoint() throws IOException {
         server = JwksServer.start(TestKeys.PRIMARY);
         verifier = new BearerTokenVerifier(new KeySetCache(new JwksKeySetSource(server.keysUrl()),
-                new MutableClock(NOW), KeySetCache.Timing.DEFAULT));
+                new MutableClock(NOW), KeySetCache.Timing.DEFAULT), TestSignatures.rs256(CryptoChoice.AUTO));
     }
 
     @AfterEach

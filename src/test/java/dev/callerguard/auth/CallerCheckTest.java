@@ -115,6 +115,32 @@ class CallerCheckTest {
         assertThat(currentChecks).as("asked once: the entry was dropped then").hasValue(1);
     }
 
+    // --- warm-up ------------------------------------------------------------------------------------------------
+
+    @Test
+    void warmUpAsksNoKeyAndTheWarmUpTokenIsRefusedAsUnsigned() {
+        AtomicInteger lookups = new AtomicInteger();
+        SigningKeys keys = new SigningKeys() {
+            @Override
+            public KeyLookup find(String kid) {
+                lookups.incrementAndGet();
+                return kid.equals(TestKeys.PRIMARY.kid())
+                        ? new KeyLookup.Found(kid, TestKeys.PRIMARY.publicKey()) : new KeyLookup.Unknown();
+            }
+        };
+        CallerCheck check = new CallerCheck(GuardSettings.load(settings), keys, clock);
+
+        check.warmUp();
+        check.warmUp();
+
+        assertThat(lookups).as("the warm-up reaches neither the key set nor the signature").hasValue(0);
+        assertThat(refusal(decide(check, Map.of("authorization", "Bearer " + CallerCheck.WARM_UP_TOKEN))))
+                .isEqualTo(Refusal.UNKNOWN_KEY);
+        // A real token afterwards is decided as it would have been, with one key lookup.
+        caller(decide(check, Map.of("authorization", "Bearer " + token().sign())));
+        assertThat(lookups).hasValue(2);
+    }
+
     // --- review finding 5: ID tokens pass as access tokens ------------------------------------------------------
 
     /** An ID token issued to the API's own app registration for a user whose object id is allowed. */

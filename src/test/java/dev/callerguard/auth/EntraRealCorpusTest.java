@@ -1,5 +1,8 @@
 package dev.callerguard.auth;
 
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.Parameter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,7 +42,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * token is allowed only under {@code app,user}, an app-only token under both. A token that lacks something the
  * check requires is listed in {@link #REFUSED_POSITIVES}, with the refusal it gets and the part it lacks.
  */
+@ParameterizedClass(name = "CALLERGUARD_CRYPTO={0}")
+@EnumSource(CryptoChoice.class)
 class EntraRealCorpusTest {
+    @Parameter
+    CryptoChoice crypto;
+
     private static final SharedTestData DATA = SharedTestData.entraReal();
     private static final JsonNode MANIFEST = DATA.json("manifest.json");
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -279,7 +287,8 @@ class EntraRealCorpusTest {
         try (JwksServer server = JwksServer.startRaw(DATA.text(token.keysFiles().get(0)))) {
             // Under app,user: without an oid it cannot be shown to be app-only either (oid = sub), see KINDS.
             GuardSettings settings = GuardSettings.load(token.settings(server.keysUrl(), true));
-            BearerTokenVerifier.Result verified = new BearerTokenVerifier(keys(server, clock)).verify(token.compact());
+            BearerTokenVerifier.Result verified = new BearerTokenVerifier(keys(server, clock), TestSignatures.rs256(crypto))
+                    .verify(token.compact());
             assertThat(verified.refusal()).as("signature and claim types").isNull();
 
             List<RuleVerdict> verdicts = ClaimRules.forBearer(settings, settings.policy(), clock)
@@ -309,7 +318,7 @@ class EntraRealCorpusTest {
                 .generateCertificate(new ByteArrayInputStream(
                         Base64.getDecoder().decode(key.get("x5c").get(0).asText())))
                 .getPublicKey();
-        assertThat(Rs256Signature.verify(certificateKey, jws.signingInput(), jws.signature()))
+        assertThat(TestSignatures.rs256(crypto).verify(certificateKey, jws.signingInput(), jws.signature()))
                 .isTrue();
         assertThat(JwsSignatureVerifier.checkHeader(jws.header())).isEqualTo(Refusal.KEY_ID);
     }
@@ -371,17 +380,17 @@ class EntraRealCorpusTest {
 
     /** The full check with the keys document served over real HTTP to a fresh key cache. */
     /** The full check under the default caller types ({@code app}). */
-    private static Decision decide(String compact, RealToken token, String keysFile, MutableClock clock)
+    private Decision decide(String compact, RealToken token, String keysFile, MutableClock clock)
             throws IOException {
         return decide(compact, token, keysFile, clock, false);
     }
 
     /** The full check with the keys document served over real HTTP to a fresh key cache. */
-    private static Decision decide(String compact, RealToken token, String keysFile, MutableClock clock,
+    private Decision decide(String compact, RealToken token, String keysFile, MutableClock clock,
                                    boolean userCallers) throws IOException {
         try (JwksServer server = JwksServer.startRaw(DATA.text(keysFile))) {
             GuardSettings settings = GuardSettings.load(token.settings(server.keysUrl(), userCallers));
-            CallerCheck check = new CallerCheck(settings, keys(server, clock), clock);
+            CallerCheck check = new CallerCheck(settings, keys(server, clock), clock, TestSignatures.provider(crypto));
             return check.decide(RequestHeaders.of(Map.of("authorization", "Bearer " + compact)));
         }
     }

@@ -538,15 +538,44 @@ class GuardSettingsTest {
         assertThat(problem.message()).contains("app (the default", "app,user");
     }
 
+    // --- crypto ---------------------------------------------------------------------------------------------------
+
+    @Test
+    void defaultsCryptoToAuto() {
+        assertThat(GuardSettings.load(values()).crypto()).isEqualTo(CryptoChoice.AUTO);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "AUTO", " Auto "})
+    void readsCryptoAuto(String value) {
+        assertThat(GuardSettings.load(valuesWith(GuardSettings.CRYPTO, value)).crypto()).isEqualTo(CryptoChoice.AUTO);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk", "JDK", " Jdk "})
+    void readsCryptoJdk(String value) {
+        assertThat(GuardSettings.load(valuesWith(GuardSettings.CRYPTO, value)).crypto()).isEqualTo(CryptoChoice.JDK);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "accp", "openssl", "jdk,auto", "\u0130dk"})
+    void rejectsOtherCryptoValues(String value) {
+        SettingProblem problem = onlyProblem(valuesWith(GuardSettings.CRYPTO, value));
+
+        assertThat(problem.setting()).isEqualTo(GuardSettings.CRYPTO);
+        assertThat(problem.message()).contains("auto (the default", "jdk");
+    }
+
     @Test
     void reportsTheNewSettingsProblemsWithTheOthersAtOnce() {
         Map<String, String> values = values();
         values.put(GuardSettings.KEYS_REFRESH_MINUTES, "0");
         values.put(GuardSettings.CALLER_TYPES, "user");
         values.put(GuardSettings.CLOCK_SKEW_SECONDS, "-1");
+        values.put(GuardSettings.CRYPTO, "native");
 
         assertThat(problems(values).settingNames()).containsExactlyInAnyOrder(GuardSettings.KEYS_REFRESH_MINUTES,
-                GuardSettings.CALLER_TYPES, GuardSettings.CLOCK_SKEW_SECONDS);
+                GuardSettings.CALLER_TYPES, GuardSettings.CLOCK_SKEW_SECONDS, GuardSettings.CRYPTO);
     }
 
     // --- no value in any message ------------------------------------------------------------------------------
@@ -567,7 +596,8 @@ class GuardSettingsTest {
                 Arguments.of(GuardSettings.CLOCK_SKEW_SECONDS, "-12345"),
                 Arguments.of(GuardSettings.CLOCK_SKEW_SECONDS, "987654"),
                 Arguments.of(GuardSettings.KEYS_REFRESH_MINUTES, "secret-interval"),
-                Arguments.of(GuardSettings.CALLER_TYPES, "secret-type"));
+                Arguments.of(GuardSettings.CALLER_TYPES, "secret-type"),
+                Arguments.of(GuardSettings.CRYPTO, "secret-provider"));
     }
 
     @ParameterizedTest

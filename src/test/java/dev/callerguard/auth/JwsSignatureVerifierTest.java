@@ -47,7 +47,7 @@ class JwsSignatureVerifierTest {
         server = JwksServer.start(TestKeys.PRIMARY);
         keys = new KeySetCache(new JwksKeySetSource(server.keysUrl()), new MutableClock(NOW),
                 KeySetCache.Timing.DEFAULT);
-        verifier = new JwsSignatureVerifier(keys);
+        verifier = new JwsSignatureVerifier(keys, TestSignatures.rs256(CryptoChoice.AUTO));
     }
 
     @AfterEach

@@ -341,6 +341,54 @@ class KeySetCacheTest {
         assertThat(cache.fetchCount()).isEqualTo(1);
     }
 
+    // --- warm-up at start -----------------------------------------------------------------------------------------
+
+    @Test
+    void warmFetchesTheKeySetSoThatTheFirstLookupMakesNoFetch() {
+        cache.warm();
+
+        assertThat(server.requestCount()).isEqualTo(1);
+        assertThat(cache.find(PRIMARY)).isEqualTo(new KeyLookup.Found(PRIMARY, TestKeys.PRIMARY.publicKey()));
+        assertThat(server.requestCount()).isEqualTo(1);
+        assertThat(cache.fetchCount()).isEqualTo(1);
+    }
+
+    @Test
+    void warmFetchesNothingWhenTheKeySetIsHeld() {
+        cache.find(PRIMARY);
+
+        cache.warm();
+        clock.advance(TIMING.maxAge().plus(SECOND));
+        cache.find(PRIMARY);
+        cache.warm();
+
+        assertThat(server.requestCount()).as("the first lookup, then the lookup after the max age").isEqualTo(2);
+    }
+
+    @Test
+    void aFailedWarmUpLeavesNoBackoffTheFirstLookupFetchesAgain() {
+        server.serveRaw(500, "{}");
+        cache.warm();
+        server.serve(TestKeys.PRIMARY);
+
+        KeyLookup first = cache.find(PRIMARY);
+
+        assertThat(first).isInstanceOf(KeyLookup.Found.class);
+        assertThat(server.requestCount()).as("the warm-up, then the first lookup").isEqualTo(2);
+    }
+
+    @Test
+    void aFailedWarmUpThenAFailedFirstLookupIsUnavailableAndBacksOffAsWithoutWarmUp() {
+        server.serveRaw(500, "{}");
+        cache.warm();
+
+        assertThat(cache.find(PRIMARY)).isEqualTo(new KeyLookup.Unavailable());
+        clock.advance(TIMING.failureBackoff().minus(SECOND));
+        assertThat(cache.find(PRIMARY)).isEqualTo(new KeyLookup.Unavailable());
+
+        assertThat(server.requestCount()).as("the warm-up and the first lookup; then the backoff").isEqualTo(2);
+    }
+
     @Test
     void endpointFailingAtStartIsNotRetriedInsideTheFailureBackoff() {
         server.serveRaw(500, "{}");

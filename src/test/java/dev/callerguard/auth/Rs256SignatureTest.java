@@ -1,5 +1,8 @@
 package dev.callerguard.auth;
 
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.Parameter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.callerguard.testing.TestKeys;
@@ -18,7 +21,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@link Rs256Signature}: RSASSA-PKCS1-v1_5 with SHA-256 over {@code token[0, signingInputEnd)}. Each test starts
  * from a token the primary key signed and changes one thing.
  */
+@ParameterizedClass(name = "CALLERGUARD_CRYPTO={0}")
+@EnumSource(CryptoChoice.class)
 class Rs256SignatureTest {
+    @Parameter
+    CryptoChoice crypto;
+
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
     private static final RSAPublicKey KEY = TestKeys.PRIMARY.publicKey();
 
@@ -27,8 +35,8 @@ class Rs256SignatureTest {
     private final byte[] signature = Base64.getUrlDecoder().decode(token.substring(signingInputEnd + 1));
 
     /** The signing input {@code token[0, signingInputEnd)} as the check hands it over: its ASCII bytes. */
-    private static boolean verify(RSAPublicKey key, String token, int signingInputEnd, byte[] signature) {
-        return Rs256Signature.verify(key, token.substring(0, signingInputEnd).getBytes(StandardCharsets.US_ASCII),
+    private boolean verify(RSAPublicKey key, String token, int signingInputEnd, byte[] signature) {
+        return TestSignatures.rs256(crypto).verify(key, token.substring(0, signingInputEnd).getBytes(StandardCharsets.US_ASCII),
                 signature);
     }
 

@@ -15,6 +15,9 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -23,7 +26,12 @@ import org.junit.jupiter.api.TestFactory;
  * the expectation is the one of {@link WycheproofJwsTest}: the {@code valid} vectors whose key set holds an RS256
  * key are accepted, every other vector is refused, and any deviation is listed in {@link #DEVIATIONS}.
  */
+@ParameterizedClass(name = "CALLERGUARD_CRYPTO={0}")
+@EnumSource(CryptoChoice.class)
 class WycheproofJwkSetTest {
+    @Parameter
+    CryptoChoice crypto;
+
     private static final String FILE = "json_web_key_test.json";
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() { };
@@ -159,7 +167,7 @@ class WycheproofJwkSetTest {
         assertThat(signatureLayer(rs256.jws(), List.of(first))).isNull();
     }
 
-    private static Stream<DynamicTest> vectors(Predicate<KeySetVector> selection) {
+    private Stream<DynamicTest> vectors(Predicate<KeySetVector> selection) {
         return VECTORS.stream().filter(selection).map(v -> DynamicTest.dynamicTest(v.name(), () -> {
             Refusal refusal = signatureLayer(v.jws(), v.jwks());
             String note = DEVIATIONS.containsKey(v.tcId())
@@ -173,7 +181,7 @@ class WycheproofJwkSetTest {
     }
 
     /** {@code null} when the signature layer accepts the token with this key set, else the refusal. */
-    private static Refusal signatureLayer(String token, List<Jwk> keySet) {
+    private Refusal signatureLayer(String token, List<Jwk> keySet) {
         CompactJws jws;
         try {
             jws = CompactJws.parse(token);
@@ -183,7 +191,7 @@ class WycheproofJwkSetTest {
         Map<String, RSAPublicKey> keys = JwksKeySetSource.usableKeys(keySet);
         SigningKeys signingKeys = kid -> keys.containsKey(kid)
                 ? new KeyLookup.Found(kid, keys.get(kid)) : new KeyLookup.Unknown();
-        return new JwsSignatureVerifier(signingKeys).verify(jws).refusal();
+        return new JwsSignatureVerifier(signingKeys, TestSignatures.rs256(crypto)).verify(jws).refusal();
     }
 
     private static Map<String, Object> otherRs256Key() {

@@ -18,6 +18,9 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -30,7 +33,12 @@ import org.junit.jupiter.api.TestFactory;
  *
  * @see <a href="https://github.com/C2SP/wycheproof">Project Wycheproof</a>
  */
+@ParameterizedClass(name = "CALLERGUARD_CRYPTO={0}")
+@EnumSource(CryptoChoice.class)
 class WycheproofJwsTest {
+    @Parameter
+    CryptoChoice crypto;
+
     private static final String FILE = "json_web_signature_test.json";
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() { };
@@ -150,7 +158,7 @@ class WycheproofJwsTest {
         assertThat(VECTORS).extracting(Vector::tcId).containsAll(DEVIATIONS.keySet());
     }
 
-    private static Stream<DynamicTest> vectors(Predicate<Vector> selection) {
+    private Stream<DynamicTest> vectors(Predicate<Vector> selection) {
         return VECTORS.stream().filter(selection).map(v -> DynamicTest.dynamicTest(v.name(), () -> {
             Refusal refusal = signatureLayer(v);
             if (v.expectedAccepted()) {
@@ -171,7 +179,7 @@ class WycheproofJwsTest {
     }
 
     /** What the signature layer says: {@code null} for accepted, else the refusal. */
-    private static Refusal signatureLayer(Vector v) {
+    private Refusal signatureLayer(Vector v) {
         // A JSON-serialized JWS reaches CallerGuard as the text of its JSON object.
         String token = v.jws().isTextual() ? v.jws().textValue() : v.jws().toString();
         CompactJws jws;
@@ -183,7 +191,7 @@ class WycheproofJwsTest {
         Map<String, RSAPublicKey> keys = JwksKeySetSource.usableKeys(keySet(v, jws));
         SigningKeys signingKeys = kid -> keys.containsKey(kid)
                 ? new KeyLookup.Found(kid, keys.get(kid)) : new KeyLookup.Unknown();
-        return new JwsSignatureVerifier(signingKeys).verify(jws).refusal();
+        return new JwsSignatureVerifier(signingKeys, TestSignatures.rs256(crypto)).verify(jws).refusal();
     }
 
     /** The group's key as a one-key JWKS, given the {@code kid} the token names if it has none of its own. */

@@ -1,5 +1,10 @@
 package dev.callerguard.functions;
 
+import dev.callerguard.auth.TestSignatures;
+import dev.callerguard.auth.CryptoChoice;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.Parameter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -64,7 +69,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * principal header value or key material appears in it. {@link #batteryHasTheStatedNumberOfCases()} keeps the
  * count quoted in notes true.
  */
+@ParameterizedClass(name = "CALLERGUARD_CRYPTO={0}")
+@EnumSource(CryptoChoice.class)
 class AttackBatteryTest {
+    @Parameter
+    CryptoChoice crypto;
+
     /** The number of cases below; change it with the list. */
     static final int ATTACK_CASES = 156;
 
@@ -588,7 +598,7 @@ class AttackBatteryTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("attacks")
     void attackIsRefused(Attack attack) throws Exception {
-        try (Run run = new Run()) {
+        try (Run run = new Run(crypto)) {
             LocalHttpResponse response = attack.probe().send(run);
             try {
                 verify(attack, run, response);
@@ -605,7 +615,7 @@ class AttackBatteryTest {
         Set<String> secrets = new LinkedHashSet<>(KEY_SECRETS);
         try (LogCapture global = LogCapture.ofRootLogger()) {
             for (Attack attack : attacks().toList()) {
-                try (Run run = new Run()) {
+                try (Run run = new Run(crypto)) {
                     // Answers are attackIsRefused's business; this test looks only at what was logged.
                     attack.probe().send(run);
                     lines.addAll(run.contextLines());
@@ -763,10 +773,13 @@ class AttackBatteryTest {
         final List<TestContext> contexts = new ArrayList<>();
         final Set<String> secrets = new LinkedHashSet<>();
         final List<VerifiedCaller> handled = new ArrayList<>();
+        private final CryptoChoice crypto;
         private CallerGuard guard;
 
-        Run() throws IOException {
+        Run(CryptoChoice crypto) throws IOException {
+            this.crypto = crypto;
             app = new GuardedApp();
+            app.settings.put(GuardSettings.CRYPTO, crypto.name().toLowerCase(java.util.Locale.ROOT));
             attacker = JwksServer.start(ATTACKER_AS_REAL_KID);
         }
 
@@ -798,7 +811,11 @@ class AttackBatteryTest {
 
         LocalHttpResponse send(TestHttpRequest request) {
             if (guard == null) {
-                guard = app.guard();
+                GuardRuntime runtime = app.runtime();
+                // The battery runs under each provider: make sure this run's check verifies with the one asked for.
+                runtime.check().ifPresent(check -> assertThat(check.signatureProvider().provider().getName())
+                        .isEqualTo(TestSignatures.provider(crypto).provider().getName()));
+                guard = CallerGuard.over(runtime);
             }
             request.getHeaders().forEach((name, value) -> {
                 // Unicode case folding on purpose here: a lookalike name's value is a credential to look for too.

@@ -2,7 +2,14 @@ package dev.callerguard.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.callerguard.auth.Decision;
 import dev.callerguard.auth.GuardSettings;
+import dev.callerguard.auth.RequestHeaders;
+import dev.callerguard.auth.TestSignatures;
+import dev.callerguard.testing.JwksServer;
+import dev.callerguard.testing.TestKeys;
+import dev.callerguard.testing.TestTokens;
+import java.io.IOException;
 import dev.callerguard.testing.LogCapture;
 import dev.callerguard.testing.MutableClock;
 import dev.callerguard.testing.TestSettings;
@@ -49,6 +56,72 @@ class GuardRuntimeTest {
         assertThat(lines.get(0)).contains("INFO", "settings valid", "refreshed every 5 min", "callers app,",
                 "Easy Auth auto").doesNotContain("principal header trusted");
         assertThat(lines.get(1)).contains("callers app,user,", "Easy Auth auto (principal header trusted)");
+    }
+
+    @Test
+    void theStartUpLineNamesTheRsaProviderAndTheSetting() {
+        Map<String, String> auto = new HashMap<>(TestSettings.values(URI.create("http://127.0.0.1:1/keys")));
+        Map<String, String> jdk = new HashMap<>(auto);
+        jdk.put(GuardSettings.CRYPTO, "jdk");
+        List<String> lines;
+        try (LogCapture log = LogCapture.ofRootLogger()) {
+            GuardRuntime.load(auto::get, clock);
+            GuardRuntime.load(jdk::get, clock);
+            lines = log.lines();
+        }
+
+        List<String> started = lines.stream().filter(line -> line.contains("settings valid")).toList();
+        assertThat(started).hasSize(2);
+        String autoProvider = TestSignatures.nativePlatform() ? "AmazonCorrettoCryptoProvider 2.5.0 (native)"
+                : "SunRsaSign";
+        assertThat(started.get(0)).contains("RSA signatures by " + autoProvider, "(CALLERGUARD_CRYPTO=auto)");
+        assertThat(started.get(1)).contains("RSA signatures by SunRsaSign", "(JDK) (CALLERGUARD_CRYPTO=jdk)");
+        if (TestSignatures.nativePlatform()) {
+            assertThat(lines).noneMatch(line -> line.contains("not the native one"));
+        }
+    }
+
+    @Test
+    void warmUpFetchesTheKeysSoThatTheFirstRequestMakesNoFetch() throws IOException {
+        try (JwksServer server = JwksServer.start(TestKeys.PRIMARY)) {
+            Map<String, String> values = TestSettings.values(server.keysUrl());
+            GuardRuntime runtime = GuardRuntime.load(values::get, clock);
+
+            runtime.warmUp();
+            assertThat(server.requestCount()).as("fetched by the warm-up").isEqualTo(1);
+            Decision first = runtime.check().orElseThrow().decide(RequestHeaders.of(Map.of("authorization",
+                    "Bearer " + TestTokens.valid(clock.instant()).sign())));
+
+            assertThat(first).isInstanceOf(Decision.Allowed.class);
+            assertThat(server.requestCount()).as("no fetch by the first request").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aWarmUpWhoseFetchFailsLeavesTheFirstRequestToFetchAsWithoutIt() throws IOException {
+        try (JwksServer server = JwksServer.start(TestKeys.PRIMARY)) {
+            server.serveRaw(503, "{}");
+            Map<String, String> values = TestSettings.values(server.keysUrl());
+            GuardRuntime runtime = GuardRuntime.load(values::get, clock);
+
+            runtime.warmUp();
+            server.serve(TestKeys.PRIMARY);
+            Decision first = runtime.check().orElseThrow().decide(RequestHeaders.of(Map.of("authorization",
+                    "Bearer " + TestTokens.valid(clock.instant()).sign())));
+
+            assertThat(first).isInstanceOf(Decision.Allowed.class);
+            assertThat(server.requestCount()).as("the warm-up's fetch, then the first request's").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void warmUpOfMisconfiguredSettingsDoesNothing() {
+        GuardRuntime runtime = GuardRuntime.load(Map.<String, String>of()::get, clock);
+
+        runtime.warmUp();
+
+        assertThat(runtime.check()).isEmpty();
+        assertThat(runtime.problems()).isNotEmpty();
     }
 
     @Test

@@ -43,7 +43,8 @@ class DeployedPackageIT {
         assertThat(entries).anyMatch(e -> e.endsWith("dev/callerguard/functions/HelloFunction.class"));
         assertThat(entries).noneMatch(e -> e.contains("dev/callerguard/local/"))
                 .noneMatch(e -> e.contains("dev/callerguard/testing/"))
-                .noneMatch(e -> e.endsWith("Test.class") || e.endsWith("IT.class"))
+                .noneMatch(e -> e.contains("!dev/callerguard/")
+                        && (e.endsWith("Test.class") || e.endsWith("IT.class")))
                 .noneMatch(e -> e.startsWith("junit") || e.startsWith("assertj"));
     }
 
@@ -52,7 +53,33 @@ class DeployedPackageIT {
         try (Stream<Path> lib = Files.list(APP.resolve("lib"))) {
             assertThat(lib.map(p -> p.getFileName().toString()))
                     .noneMatch(name -> name.startsWith("azure-functions-java-library"))
+                    .noneMatch(name -> name.startsWith("azure-functions-java-spi"))
                     .anyMatch(name -> name.startsWith("msal4j"));
+        }
+    }
+
+    @Test
+    void carriesTheNativeRsaProviderForTheBuildsPlatform() throws IOException {
+        String arch = System.getProperty("os.arch");
+        String classifier = arch.equals("aarch64") ? "linux-aarch_64" : "linux-x86_64";
+        try (Stream<Path> lib = Files.list(APP.resolve("lib"))) {
+            assertThat(lib.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("AmazonCorretto")))
+                    .containsExactly("AmazonCorrettoCryptoProvider-2.5.0-" + classifier + ".jar");
+        }
+        try (JarFile provider = new JarFile(APP.resolve("lib")
+                .resolve("AmazonCorrettoCryptoProvider-2.5.0-" + classifier + ".jar").toFile())) {
+            assertThat(provider.getEntry("com/amazon/corretto/crypto/provider/libamazonCorrettoCryptoProvider.so"))
+                    .as("the native library inside the jar").isNotNull();
+        }
+    }
+
+    @Test
+    void declaresTheWarmUpMiddlewareForTheWorker() throws IOException {
+        try (JarFile app = new JarFile(APP.resolve("callerguard-0.1.0-SNAPSHOT.jar").toFile())) {
+            var entry = app.getEntry("META-INF/services/com.microsoft.azure.functions.internal.spi.middleware.Middleware");
+            assertThat(entry).isNotNull();
+            assertThat(new String(app.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .strip()).isEqualTo("dev.callerguard.functions.GuardWarmUp");
         }
     }
 }

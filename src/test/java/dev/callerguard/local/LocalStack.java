@@ -33,11 +33,14 @@ public final class LocalStack implements AutoCloseable {
     public final IdentityEmulator emulator;
     public final HostProcess host;
     public final String identityHeader;
+    /** The host's log file (its standard output and error). */
+    public final Path hostLog;
 
-    private LocalStack(IdentityEmulator emulator, HostProcess host, String identityHeader) {
+    private LocalStack(IdentityEmulator emulator, HostProcess host, String identityHeader, Path hostLog) {
         this.emulator = emulator;
         this.host = host;
         this.identityHeader = identityHeader;
+        this.hostLog = hostLog;
     }
 
     /** Starts the emulator and the host; {@code easyAuth} plays App Service Authentication in front. */
@@ -57,6 +60,12 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(boolean easyAuth, List<String> hostJvmOptions, Map<String, String> environment)
             throws IOException, InterruptedException {
+        return start(easyAuth, hostJvmOptions, environment, StagedApp.find(Path.of("target", "azure-functions")));
+    }
+
+    /** As {@link #start(boolean, List, Map)}, serving the app staged in {@code appDir}. */
+    public static LocalStack start(boolean easyAuth, List<String> hostJvmOptions, Map<String, String> environment,
+                                   Path appDir) throws IOException, InterruptedException {
         String identityHeader = UUID.randomUUID().toString();
         IdentityEmulator emulator = IdentityEmulator.start(0, identityHeader, Clock.systemUTC());
         int hostPort = freePort();
@@ -66,9 +75,8 @@ public final class LocalStack implements AutoCloseable {
         Path log = Path.of("target", "local-run-it", "host-" + (easyAuth ? "easy-auth" : "plain") + "-"
                 + hostPort + ".log");
         Files.createDirectories(log.getParent());
-        HostProcess host = HostProcess.start(StagedApp.find(Path.of("target", "azure-functions")), hostPort,
-                settings, log, hostJvmOptions);
-        return new LocalStack(emulator, host, identityHeader);
+        HostProcess host = HostProcess.start(appDir, hostPort, settings, log, hostJvmOptions);
+        return new LocalStack(emulator, host, identityHeader, log);
     }
 
     private static int freePort() throws IOException {

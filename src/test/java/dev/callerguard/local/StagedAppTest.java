@@ -240,11 +240,12 @@ class StagedAppTest {
 
     @Test
     void invokeRunsTheFunctionWithTheRequestAndTheContext() throws Exception {
-        StagedApp.HttpFunction function = echo(StagedApp.load(app));
+        StagedApp loaded = StagedApp.load(app);
+        StagedApp.HttpFunction function = echo(loaded);
         LocalHttpRequest request = new LocalHttpRequest(HttpMethod.GET, URI.create("http://localhost/api/echo/it"),
                 Map.of("X-Echo", "hello"), Map.of(), null);
 
-        HttpResponseMessage response = StagedApp.invoke(function, request, new LocalExecutionContext("Echo"));
+        HttpResponseMessage response = loaded.invoke(function, request, new LocalExecutionContext("Echo"));
 
         assertThat(response.getStatus()).isEqualTo(HttpStatus.OK);
         assertThat(response.getHeader("x-function")).isEqualTo("Echo");

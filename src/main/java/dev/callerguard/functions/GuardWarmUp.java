@@ -1,0 +1,27 @@
+package dev.callerguard.functions;
+
+import com.microsoft.azure.functions.internal.spi.middleware.Middleware;
+import com.microsoft.azure.functions.internal.spi.middleware.MiddlewareChain;
+import com.microsoft.azure.functions.internal.spi.middleware.MiddlewareContext;
+
+/**
+ * Starts CallerGuard when the Java worker loads the app's functions, before the first invocation: the worker
+ * (2.x, {@code JavaFunctionBroker}) creates every {@link Middleware} the app declares in
+ * {@code META-INF/services} when it loads the first function, whereas a function class is only initialised by its
+ * first invocation. The constructor loads the {@link GuardRuntime} on a thread of its own, which then fetches the
+ * keys and warms the check up; the worker's load is not held up. It guards nothing (a middleware sees no HTTP
+ * request and cannot answer one): every invocation is passed on unchanged, and the check stays in each function.
+ */
+public final class GuardWarmUp implements Middleware {
+
+    public GuardWarmUp() {
+        Thread start = new Thread(GuardRuntime::shared, "callerguard-start");
+        start.setDaemon(true);
+        start.start();
+    }
+
+    @Override
+    public void invoke(MiddlewareContext context, MiddlewareChain chain) throws Exception {
+        chain.doNext(context);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.callerguard.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.azure.functions.internal.spi.middleware.Middleware;
+import com.microsoft.azure.functions.internal.spi.middleware.MiddlewareContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+/** {@link GuardWarmUp}: found by the worker's service lookup, and invisible to every invocation. */
+class GuardWarmUpTest {
+
+    @Test
+    void theWorkersServiceLookupFindsItAsTheAppsOnlyMiddleware() {
+        List<Middleware> found = new ArrayList<>();
+        ServiceLoader.load(Middleware.class, GuardWarmUpTest.class.getClassLoader()).forEach(found::add);
+
+        assertThat(found).singleElement().isInstanceOf(GuardWarmUp.class);
+    }
+
+    @Test
+    void theServicesFileNamesOnlyGuardWarmUp() throws IOException {
+        try (InputStream in = GuardWarmUp.class.getResourceAsStream(
+                "/META-INF/services/" + Middleware.class.getName())) {
+            assertThat(in).isNotNull();
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8).strip())
+                    .isEqualTo(GuardWarmUp.class.getName());
+        }
+    }
+
+    @Test
+    void passesEveryInvocationOnUnchangedExactlyOnce() throws Exception {
+        MiddlewareContext context = (MiddlewareContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {MiddlewareContext.class}, (proxy, method, args) -> {
+                    if (method.getDeclaringClass() == Object.class) {
+                        return method.getName().equals("equals") ? proxy == args[0]
+                                : method.getName().equals("hashCode") ? System.identityHashCode(proxy) : "context";
+                    }
+                    throw new AssertionError("the middleware read the context: " + method.getName());
+                });
+        List<MiddlewareContext> passedOn = new ArrayList<>();
+
+        new GuardWarmUp().invoke(context, passedOn::add);
+
+        assertThat(passedOn).hasSize(1);
+        assertThat(passedOn.get(0) == context).as("the same context").isTrue();
+    }
+
+    @Test
+    void whatTheFunctionThrowsComesOutUnchanged() {
+        IllegalStateException thrown = new IllegalStateException("the function failed");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new GuardWarmUp().invoke(null, c -> {
+            throw thrown;
+        })).isSameAs(thrown);
+    }
+}
