@@ -133,7 +133,7 @@ public final class BenchTable {
         System.out.printf(format, "-".repeat(26), "-".repeat(22), "-".repeat(11), "-".repeat(10));
         String number = unit.endsWith("/op") ? "%,.2f" : "%,.0f";
         for (Row row : rows) {
-            // JMH gives no error for a single iteration, nor is there one for a single OpenSSL rate.
+            // JMH gives no error for fewer than three iterations, nor is there one for a single OpenSSL rate.
             String score = Double.isNaN(row.error()) ? String.format(Locale.ROOT, number + "    ", row.score())
                     : String.format(Locale.ROOT, number + " ± " + number, row.score(), row.error());
             System.out.printf(format, row.name(), score,
@@ -208,7 +208,7 @@ public final class BenchTable {
             goal(rounds, "fresh ≥ 0.75 × OpenSSL's verify/s", 0.75,
                     round -> ratio(round, "guardFresh", openssl(round)));
         } else {
-            System.out.printf("  %-52s not measured (--no-openssl)%n", "fresh ≥ 0.75 × OpenSSL's verify/s");
+            System.out.printf("  %-56s not measured (--no-openssl)%n", "fresh ≥ 0.75 × OpenSSL's verify/s");
         }
         String fastest = NATIVE_PEERS.stream().filter(rows::containsKey)
                 .max(Comparator.comparingDouble(name -> rows.get(name).opsPerSecond())).orElse("not run");
@@ -218,8 +218,12 @@ public final class BenchTable {
                 round -> ratio(round, "refuseBadSignature", round.rows().get("guardFresh")));
         goal(rounds, "repeated (cached) ≥ 20 × JDK floor", 20.0,
                 round -> ratio(round, "guardRepeated", round.rows().get("floor")));
-        System.out.println("earlier goals (issue \"Speed\"):");
-        for (String refusal : List.of("refuseWrongAudience", "refuseCallerNotAllowed")) {
+        List<String> refusals = List.of("refuseWrongAudience", "refuseCallerNotAllowed").stream()
+                .filter(rows::containsKey).toList();
+        if (!refusals.isEmpty()) {
+            System.out.println("earlier goals (issue \"Speed\"):");
+        }
+        for (String refusal : refusals) {
             goal(rounds, refusal + " ≥ fresh accepted", 1.0,
                     round -> ratio(round, refusal, round.rows().get("guardFresh")));
         }
@@ -258,7 +262,7 @@ public final class BenchTable {
         List<Ratio> ratios = rounds.stream().map(ratioIn).filter(ratio -> ratio != null).toList();
         if (ratios.isEmpty()) {
             if (!Double.isNaN(atLeast)) {
-                System.out.printf("  %-52s not measured (a benchmark it needs did not run)%n", what);
+                System.out.printf("  %-56s not measured (a benchmark it needs did not run)%n", what);
             }
             return;
         }
@@ -267,13 +271,13 @@ public final class BenchTable {
         double low = rounds.size() == 1 ? ratios.get(0).low() : sorted[0];
         double high = rounds.size() == 1 ? ratios.get(0).high() : sorted[sorted.length - 1];
         if (Double.isNaN(low) || Double.isNaN(high)) {
-            // One iteration: JMH has no error to give a range with; the verdict is the ratio's alone.
+            // Fewer than three iterations: JMH gives no error to make a range of; the verdict is the ratio's alone.
             low = ratio;
             high = ratio;
         }
-        String range = Double.isNaN(ratios.get(0).low()) && rounds.size() == 1 ? "(no error: one iteration)"
+        String range = Double.isNaN(ratios.get(0).low()) && rounds.size() == 1 ? "(no JMH error)"
                 : String.format(Locale.ROOT, "(%.2f–%.2f)", low, high);
-        System.out.printf(Locale.ROOT, "  %-52s %8.2f×  %-13s  %s%n", what, ratio, range,
+        System.out.printf(Locale.ROOT, "  %-56s %8.2f×  %-13s  %s%n", what, ratio, range,
                 Double.isNaN(atLeast) ? "" : verdict(ratio, low, high, atLeast));
     }
 
