@@ -48,6 +48,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
@@ -71,6 +72,8 @@ public class TokenCheckBenchmark {
     /** The callers local.settings.json allows: apim, reporter, app. */
     static final Set<String> ALLOWED_CALLERS = Set.of(LocalIdentities.APIM.objectId(),
             LocalIdentities.REPORTER.objectId(), LocalIdentities.APP.objectId());
+    /** These run in a JVM whose default provider order starts with the native provider; every other on the JDK's. */
+    static final Set<String> NATIVE_FIRST_BENCHMARKS = Set.of("peerJavaJwtNative", "peerNimbusNative");
 
     private String token;
     private RSAPublicKey key;
@@ -86,9 +89,7 @@ public class TokenCheckBenchmark {
     private RequestHeaders wrongAudience;
     private RequestHeaders notAllowed;
 
-    /** These run in a JVM whose default provider order starts with the native provider; every other on the JDK's. */
-    static final Set<String> NATIVE_FIRST_BENCHMARKS = Set.of("peerJavaJwtNative", "peerNimbusNative");
-
+    private CryptoProviders.Order order;
     private Provider jdkRsa;
     private JWTVerifier javaJwt;
     private DefaultJWTProcessor<SecurityContext> nimbus;
@@ -131,6 +132,7 @@ public class TokenCheckBenchmark {
 
     /** The token, keys, checks and peers, in a JVM whose provider order is then checked to be {@code order}. */
     void setUp(CryptoProviders.Order order) throws Exception {
+        this.order = order;
         CryptoProviders.loadedNative();
         if (order == CryptoProviders.Order.NATIVE_FIRST) {
             CryptoProviders.installNativeFirst();
@@ -189,6 +191,12 @@ public class TokenCheckBenchmark {
                 + " provider order gives %s's %s%n", token.length(), signingInput.length, signature.length,
                 key.getModulus().bitLength(), Signature.getInstance(JCA_ALGORITHM).getProvider().getName(),
                 JCA_ALGORITHM);
+    }
+
+    /** Checks the order again after measuring, in case anything changed it while the benchmark ran. */
+    @TearDown
+    public void checkProviderOrderAfterwards() throws GeneralSecurityException {
+        CryptoProviders.expectOrder(order, nimbus.getJWSVerifierFactory());
     }
 
     @Benchmark
