@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * Mints the benchmark's tokens: shaped like Entra ID managed identity access tokens (v1) as the local emulator's
  * {@code EntraTokens} mints them, but with the value lengths of real ones ({@code aio}, {@code rh}, {@code uti},
- * a 27-character {@code kid}/{@code x5t}), so that a token is about 1 KB. One RSA-2048 key, generated here.
+ * a 27-character {@code kid}/{@code x5t}), so that a token is about 1 KB. One RSA-2048 key, generated and used
+ * to sign by the JDK's provider whatever the JVM's order, so that every fork's key is of the same kind.
  */
 final class ManagedIdentityTokens {
     static final String ISSUER = "https://sts.windows.net/" + LocalIdentities.TENANT_ID + "/";
@@ -35,7 +36,7 @@ final class ManagedIdentityTokens {
     ManagedIdentityTokens(long issuedAt) {
         this.issuedAt = issuedAt;
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA", CryptoProviders.jdk());
             generator.initialize(2048);
             this.pair = generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
@@ -88,7 +89,7 @@ final class ManagedIdentityTokens {
         header.put("kid", KID);
         String signingInput = encode(header) + "." + encode(claims);
         try {
-            Signature signature = Signature.getInstance("SHA256withRSA");
+            Signature signature = Signature.getInstance("SHA256withRSA", CryptoProviders.jdk());
             signature.initSign(pair.getPrivate());
             signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
             return signingInput + "." + BASE64URL.encodeToString(signature.sign());

@@ -28,6 +28,7 @@ import dev.callerguard.local.EasyAuthEmulation;
 import dev.callerguard.local.LocalIdentities;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
@@ -47,12 +48,18 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * The cost of deciding one request with a realistic Entra managed identity token (v1 claims, about 1 KB, RS256
- * with RSA-2048), next to the RSA verification alone (the floor) and to two JWT libraries doing the same checks.
- * Every benchmark sees the same token, key and fixed clock (one hour into the token's 24 h lifetime). Run with
- * {@code scripts/bench.sh}.
+ * with RSA-2048), next to the RSA verification alone (the floors: the JDK's and the native provider's) and to two
+ * JWT libraries doing the same checks, on the JDK's RSA and on the native provider's. Every benchmark sees the same
+ * kind of token, key and fixed clock (one hour into the token's 24 h lifetime). Run with {@code scripts/bench.sh}.
+ *
+ * <p>java-jwt and Nimbus take their {@link Signature} from the JVM's default provider order, so their native runs
+ * ({@link #NATIVE_FIRST_BENCHMARKS}) need a JVM in which the native provider was installed first: {@link #setUp}
+ * installs it in those benchmarks' forks only, and checks in every fork that the order is the one it claims.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -65,6 +72,8 @@ public class TokenCheckBenchmark {
     /** The callers local.settings.json allows: apim, reporter, app. */
     static final Set<String> ALLOWED_CALLERS = Set.of(LocalIdentities.APIM.objectId(),
             LocalIdentities.REPORTER.objectId(), LocalIdentities.APP.objectId());
+    /** These run in a JVM whose default provider order starts with the native provider; every other on the JDK's. */
+    static final Set<String> NATIVE_FIRST_BENCHMARKS = Set.of("peerJavaJwtNative", "peerNimbusNative");
 
     private String token;
     private RSAPublicKey key;
@@ -80,22 +89,55 @@ public class TokenCheckBenchmark {
     private RequestHeaders wrongAudience;
     private RequestHeaders notAllowed;
 
+    private CryptoProviders.Order order;
+    private Provider jdkRsa;
     private JWTVerifier javaJwt;
     private DefaultJWTProcessor<SecurityContext> nimbus;
 
-    /** A {@link Signature} kept by each benchmark thread, as CallerGuard keeps one per thread. */
+    /** The JDK's {@link Signature} kept by each benchmark thread, as CallerGuard keeps one per thread. */
     @State(Scope.Thread)
     public static class ReusedSignature {
         Signature signature;
 
+        /** Named explicitly, so that the JDK floor stays the JDK's in a JVM with the native provider first. */
         @Setup
         public void setUp() throws GeneralSecurityException {
-            signature = Signature.getInstance(JCA_ALGORITHM);
+            signature = Signature.getInstance(JCA_ALGORITHM, CryptoProviders.jdk());
         }
     }
 
+    /** The native provider's {@link Signature}, kept by each benchmark thread like {@link ReusedSignature}. */
+    @State(Scope.Thread)
+    public static class ReusedNativeSignature {
+        Signature signature;
+
+        /** Fails when the native library did not load, rather than measure something else under its name. */
+        @Setup
+        public void setUp() throws GeneralSecurityException {
+            signature = Signature.getInstance(JCA_ALGORITHM, CryptoProviders.loadedNative());
+        }
+    }
+
+    /** Each fork runs one benchmark (JMH's default), so installing the native provider here reaches that one only. */
     @Setup
-    public void setUp() throws Exception {
+    public void setUp(BenchmarkParams params) throws Exception {
+        String benchmark = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
+        boolean nativeFirst = NATIVE_FIRST_BENCHMARKS.contains(benchmark);
+        if (nativeFirst && params.getForks() < 1) {
+            throw new IllegalStateException(benchmark + " installs the native provider first in its JVM and needs its"
+                    + " own fork: run it with -f 1 or more, not -f 0");
+        }
+        setUp(nativeFirst ? CryptoProviders.Order.NATIVE_FIRST : CryptoProviders.Order.JDK);
+    }
+
+    /** The token, keys, checks and peers, in a JVM whose provider order is then checked to be {@code order}. */
+    void setUp(CryptoProviders.Order order) throws Exception {
+        this.order = order;
+        CryptoProviders.loadedNative();
+        if (order == CryptoProviders.Order.NATIVE_FIRST) {
+            CryptoProviders.installNativeFirst();
+        }
+        jdkRsa = CryptoProviders.jdk();
         ManagedIdentityTokens tokens = new ManagedIdentityTokens(ISSUED_AT);
         key = tokens.publicKey();
         Map<String, Object> claims = tokens.claims(LocalIdentities.APIM, LocalIdentities.API_APP_ID_URI);
@@ -143,21 +185,40 @@ public class TokenCheckBenchmark {
         });
 
         checkEveryPathAnswersAsItShould();
-        System.out.printf("token: %d characters (header.payload %d, signature %d bytes), RSA-%d%n",
-                token.length(), signingInput.length, signature.length, key.getModulus().bitLength());
+        // Last, so that it also catches anything the checks above installed (CallerGuard must leave the order be).
+        CryptoProviders.expectOrder(order, nimbus.getJWSVerifierFactory());
+        System.out.printf("token: %d characters (header.payload %d, signature %d bytes), RSA-%d; the default"
+                + " provider order gives %s's %s%n", token.length(), signingInput.length, signature.length,
+                key.getModulus().bitLength(), Signature.getInstance(JCA_ALGORITHM).getProvider().getName(),
+                JCA_ALGORITHM);
+    }
+
+    /** Checks the order again after measuring, in case anything changed it while the benchmark ran. */
+    @TearDown
+    public void checkProviderOrderAfterwards() throws GeneralSecurityException {
+        CryptoProviders.expectOrder(order, nimbus.getJWSVerifierFactory());
     }
 
     @Benchmark
     public boolean floorFreshSignature() throws GeneralSecurityException {
-        Signature verifier = Signature.getInstance(JCA_ALGORITHM);
+        Signature verifier = Signature.getInstance(JCA_ALGORITHM, jdkRsa);
         verifier.initVerify(key);
         verifier.update(signingInput);
         return verifier.verify(signature);
     }
 
-    /** The floor: what every RS256 verifier must at least do per token. */
+    /** The floor: what every RS256 verifier on the JDK's RSA must at least do per token. */
     @Benchmark
     public boolean floor(ReusedSignature reused) throws GeneralSecurityException {
+        Signature verifier = reused.signature;
+        verifier.initVerify(key);
+        verifier.update(signingInput);
+        return verifier.verify(signature);
+    }
+
+    /** The native floor: the same verification on the native provider's RSA, what CallerGuard uses when it loads. */
+    @Benchmark
+    public boolean floorNative(ReusedNativeSignature reused) throws GeneralSecurityException {
         Signature verifier = reused.signature;
         verifier.initVerify(key);
         verifier.update(signingInput);
@@ -184,6 +245,18 @@ public class TokenCheckBenchmark {
         } catch (ParseException | BadJOSEException | JOSEException e) {
             return false;
         }
+    }
+
+    /** {@link #peerJavaJwt} in a JVM with the native provider first, so that java-jwt gets the RSA CallerGuard uses. */
+    @Benchmark
+    public boolean peerJavaJwtNative() {
+        return peerJavaJwt();
+    }
+
+    /** {@link #peerNimbus} in a JVM with the native provider first, so that Nimbus gets the RSA CallerGuard uses. */
+    @Benchmark
+    public boolean peerNimbusNative() {
+        return peerNimbus();
     }
 
     /** Every request as if its token were new: parsed and RSA-verified each time (the validated-token cache off). */
@@ -223,6 +296,9 @@ public class TokenCheckBenchmark {
     /** A benchmark of the wrong outcome measures nothing: every path is checked once before measuring. */
     private void checkEveryPathAnswersAsItShould() throws Exception {
         expect(floorFreshSignature() && floor(reusedSignature()), "the floor verifies the signature");
+        ReusedNativeSignature reusedNative = new ReusedNativeSignature();
+        reusedNative.setUp();
+        expect(floorNative(reusedNative), "the native floor verifies the signature");
         expect(peerJavaJwt(), "java-jwt accepts the token");
         expect(peerNimbus(), "Nimbus accepts the token");
         expect(guardFresh() instanceof Decision.Allowed, "the uncached check allows the token");
