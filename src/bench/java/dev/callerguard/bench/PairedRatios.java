@@ -67,6 +67,7 @@ public final class PairedRatios {
         System.out.println(CryptoProviders.versions());
         TokenCheckBenchmark benchmark = new TokenCheckBenchmark();
         benchmark.setUp(CryptoProviders.Order.NATIVE_FIRST);
+        System.out.println("the caller check verifies RSA with " + benchmark.guardProvider());
         TokenCheckBenchmark.ReusedSignature reused = new TokenCheckBenchmark.ReusedSignature();
         reused.setUp();
         TokenCheckBenchmark.ReusedNativeSignature reusedNative = new TokenCheckBenchmark.ReusedNativeSignature();

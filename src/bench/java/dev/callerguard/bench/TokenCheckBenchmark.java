@@ -155,6 +155,11 @@ public class TokenCheckBenchmark {
                 GuardSettings.ALLOWED_CALLERS, String.join(",", ALLOWED_CALLERS)));
         cached = new CallerCheck(GuardSettings.load(values), keys, CLOCK);
         uncached = cached.uncached();
+        // The guard names its provider itself (CALLERGUARD_CRYPTO=auto): it must be the native one here.
+        if (cached.signatureProvider().isJdk()) {
+            throw new IllegalStateException("the caller check fell back to the JDK's RSA: "
+                    + cached.signatureProvider().fallback().orElse("?"));
+        }
         values.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
         easyAuth = new CallerCheck(GuardSettings.load(values), keys, CLOCK);
 
@@ -197,6 +202,11 @@ public class TokenCheckBenchmark {
     @TearDown
     public void checkProviderOrderAfterwards() throws GeneralSecurityException {
         CryptoProviders.expectOrder(order, nimbus.getJWSVerifierFactory());
+    }
+
+    /** The provider the caller check verifies with, as its start-up line names it. */
+    String guardProvider() {
+        return cached.signatureProvider().description();
     }
 
     @Benchmark
