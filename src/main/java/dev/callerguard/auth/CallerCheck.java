@@ -133,11 +133,22 @@ public final class CallerCheck {
         if (bearer.kind() == BearerAuthorization.Kind.TOO_LARGE) {
             return refused(Refusal.AUTHORIZATION_TOO_LARGE, warnings);
         }
-        // A token that passed the whole check before passed the b64token scan then; any other is scanned now.
+        // A token that passed the whole check before was a JWS then; any other is split and decoded now. A JWS is a
+        // b64token (its characters are base64url and dots), so only a token that is not one is scanned: 400 when it
+        // is not even a b64token, else it is refused (401) with the JWS's refusal below, after the principal.
         String token = bearer.token();
         VerifiedTokenCache.Entry known = token == null ? null : verifiedBefore(token);
-        if (token != null && known == null && !BearerAuthorization.isB64Token(token)) {
-            return refused(Refusal.MALFORMED_AUTHORIZATION, warnings);
+        CompactJws jws = null;
+        Refusal notJws = null;
+        if (token != null && known == null) {
+            try {
+                jws = CompactJws.parse(token);
+            } catch (MalformedCredentialException e) {
+                if (!BearerAuthorization.isB64Token(token)) {
+                    return refused(Refusal.MALFORMED_AUTHORIZATION, warnings);
+                }
+                notJws = e.refusal();
+            }
         }
 
         CallerClaims principal = null;
@@ -149,8 +160,11 @@ public final class CallerCheck {
             }
         }
 
+        if (notJws != null) {
+            return refused(notJws, warnings);
+        }
         if (token != null) {
-            return decideToken(token, known, principal, warnings);
+            return decideToken(token, jws, known, principal, warnings);
         }
         if (principal != null) {
             return decideClaims(principal, principalRules, CallerSource.EASY_AUTH, null, warnings, null);
@@ -172,16 +186,16 @@ public final class CallerCheck {
     }
 
     /**
-     * Token → signature → claims, then the rules; for a token verified before ({@code known}), the rules alone:
-     * they run on every request.
+     * Signature → claims, then the rules, for the token split into {@code jws}; for a token verified before
+     * ({@code known}), the rules alone: they run on every request.
      */
-    private Decision decideToken(String token, VerifiedTokenCache.Entry known, CallerClaims principal,
-                                 List<String> warnings) {
+    private Decision decideToken(String token, CompactJws jws, VerifiedTokenCache.Entry known,
+                                 CallerClaims principal, List<String> warnings) {
         if (known != null) {
             return decideClaims(known.claims(), bearerRules, CallerSource.BEARER, principal, warnings, known.caller());
         }
 
-        BearerTokenVerifier.Result verified = verifier.verify(token);
+        BearerTokenVerifier.Result verified = verifier.verify(jws);
         if (verified.refusal() != null) {
             return refused(verified.refusal(), warnings);
         }

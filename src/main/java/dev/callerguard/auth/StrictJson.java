@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -89,7 +90,14 @@ final class StrictJson {
      * {@link java.math.BigInteger} that holds them, other numbers finite {@link Double}s.
      */
     static Map<String, Object> object(byte[] json, Refusal refusal) throws MalformedCredentialException {
-        try (JsonParser parser = CREDENTIALS.createParser(strictUtf8(json))) {
+        CharBuffer text;
+        try {
+            text = strictUtf8(json);
+        } catch (CharacterCodingException e) {
+            throw new MalformedCredentialException(refusal, "not UTF-8");
+        }
+        try (JsonParser parser = CREDENTIALS.createParser(text.array(), text.arrayOffset() + text.position(),
+                text.remaining())) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw notStrict(parser);
             }
@@ -113,12 +121,11 @@ final class StrictJson {
      * Jackson reads a text whose characters are given, so the bytes must be UTF-8: invalid and overlong sequences
      * and encoded surrogates are refused here. A byte-order mark becomes U+FEFF, which Jackson refuses.
      */
-    private static String strictUtf8(byte[] json) throws CharacterCodingException {
+    private static CharBuffer strictUtf8(byte[] json) throws CharacterCodingException {
         return StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(json))
-                .toString();
+                .decode(ByteBuffer.wrap(json));
     }
 
     /** The members of the object whose start the parser has just read, up to and including its end. */
@@ -164,8 +171,15 @@ final class StrictJson {
 
     /** Jackson lets an escaped lone surrogate ({@code "\ud800"}) through; readers differ on what it means. */
     private static String wellFormed(JsonParser parser, String text) throws IOException {
-        if (text.codePoints().anyMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)) {
-            throw notStrict(parser);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
+            if (pair) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw notStrict(parser);
+            }
         }
         return text;
     }

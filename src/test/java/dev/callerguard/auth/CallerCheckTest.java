@@ -77,6 +77,26 @@ class CallerCheckTest {
         assertThat(refusal(decide(check(), Map.of("authorization", header)))).isEqualTo(Refusal.MALFORMED_AUTHORIZATION);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"a.b.c!", "a.b.c d", "a.b.c\u00e9", "a,b,c", "=a.b.c", "a.b=.c"})
+    void aTokenThatIsNoJwsAndNoB64TokenIs400(String token) {
+        assertThat(refusal(bearer(token))).isEqualTo(Refusal.MALFORMED_AUTHORIZATION);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a.b", "a.b.c.d", "abc", "a~b.c.d", "a+b/c.d.e", "a.b.c=", "..", "~"})
+    void aB64TokenThatIsNoJwsIs401MalformedToken(String token) {
+        assertThat(refusal(bearer(token))).isEqualTo(Refusal.MALFORMED_TOKEN);
+    }
+
+    @Test
+    void aValidTokenWithOneCharacterOutsideB64TokenIs400NotASignatureRefusal() {
+        String valid = token().sign();
+
+        assertThat(refusal(bearer(valid.substring(0, 10) + "*" + valid.substring(11))))
+                .isEqualTo(Refusal.MALFORMED_AUTHORIZATION);
+    }
+
     @Test
     void aCacheHitHandsOutTheCallerVerifiedBefore() {
         CallerCheck check = check();
