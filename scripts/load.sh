@@ -19,6 +19,8 @@
 #       Starts the host 2N times (default N=5): time from the host JVM's spawn to the first 200 of /api/hello with
 #       the token, and of /api/health (then one /api/hello); when the check fetched its keys; min/median/max. The
 #       key endpoint answers after MS milliseconds (default 150: Entra over the internet, roughly).
+#   Both take the settings of local.settings.json, each overridden by the environment as for scripts/run-local.sh,
+#   e.g. CALLERGUARD_CRYPTO=jdk scripts/load.sh --cold-start.
 set -euo pipefail
 # shellcheck source=scripts/lib/local-java.sh
 . "$(dirname "$0")/lib/local-java.sh"
@@ -30,7 +32,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --cold-start) mode=cold-start; shift ;;
     --tool) [ $# -ge 2 ] || die "--tool needs a value"; tool="$2"; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --duration|--warmup|--connections|--host-log|--host-nodelay|--host-jvm|--host-port|--emulator-port|--runs|--key-delay-ms)
       [ $# -ge 2 ] || die "$1 needs a value"
       args+=("$1" "$2"); shift 2 ;;

@@ -626,7 +626,7 @@ public final class LoadDriver {
 
     private static Map<String, String> settings(IdentityEmulator emulator, String identityHeader, int hostPort)
             throws IOException {
-        return LocalRun.appSettings(LocalSettings.read(Path.of("local.settings.json"), Map.of()), emulator,
+        return LocalRun.appSettings(LocalSettings.read(Path.of("local.settings.json"), System.getenv()), emulator,
                 identityHeader, hostPort, false);
     }
 

@@ -3,7 +3,7 @@ package dev.callerguard.local;
 /** Process settings of the local run's JVMs: one-line log records, and no Nagle delay in the JDK HTTP server. */
 final class LocalLogging {
     static final String FORMAT_PROPERTY = "java.util.logging.SimpleFormatter.format";
-    static final String FORMAT = "%1$tT %4$-7s %3$s: %5$s%6$s%n";
+    static final String FORMAT = "%1$tT.%1$tL %4$-7s %3$s: %5$s%6$s%n";
 
     private LocalLogging() {
     }

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -58,20 +59,33 @@ public final class GuardRuntime {
      * {@code CALLERGUARD_CRYPTO=auto}.
      */
     public static GuardRuntime load(Function<String, String> lookup, Clock clock) {
+        return load(lookup, clock, keys -> { });
+    }
+
+    /**
+     * As {@link #load(Function, Clock)}, handing the key cache to {@code keysReady} as soon as the settings are
+     * valid and before the RSA provider is chosen (loading a native library takes a while), so that the shared
+     * runtime fetches the keys meanwhile.
+     */
+    static GuardRuntime load(Function<String, String> lookup, Clock clock, Consumer<KeySetCache> keysReady) {
         try {
             GuardSettings settings = GuardSettings.load(lookup);
-            SignatureProvider rsa = SignatureProvider.choose(settings.crypto());
-            rsa.fallback().ifPresent(reason -> LOG.warning(() -> "CallerGuard verifies RSA signatures with the JDK's "
-                    + "provider, not the native one: " + reason));
             KeySetCache keys = new KeySetCache(new JwksKeySetSource(settings.keysUrl()), clock,
                     KeySetCache.Timing.DEFAULT.refreshingEvery(settings.keysRefresh()));
+            keysReady.accept(keys);
+            long choosing = System.nanoTime();
+            SignatureProvider rsa = SignatureProvider.choose(settings.crypto());
+            long chosenMs = (System.nanoTime() - choosing) / 1_000_000;
+            rsa.fallback().ifPresent(reason -> LOG.warning(() -> "CallerGuard verifies RSA signatures with the JDK's "
+                    + "provider, not the native one: " + reason));
             LOG.info(() -> "CallerGuard settings valid: tenant " + settings.tenantId() + ", keys from "
                     + settings.keysUrl() + " (refreshed every " + settings.keysRefresh().toMinutes() + " min), callers "
                     + (settings.userCallers() ? "app,user" : "app") + ", Easy Auth "
                     + settings.easyAuthMode().name().toLowerCase(Locale.ROOT)
                     + (settings.trustsPrincipalHeader() ? " (principal header trusted)" : "") + ", RSA signatures by "
                     + rsa.description() + " (" + GuardSettings.CRYPTO + "="
-                    + settings.crypto().name().toLowerCase(Locale.ROOT) + ")");
+                    + settings.crypto().name().toLowerCase(Locale.ROOT) + "; chosen and self-tested in " + chosenMs
+                    + " ms)");
             return new GuardRuntime(new CallerCheck(settings, keys, clock, rsa), keys, List.of());
         } catch (InvalidSettingsException e) {
             LOG.log(Level.SEVERE, e.getMessage());
@@ -90,16 +104,31 @@ public final class GuardRuntime {
      * first request that needs keys, as without a warm-up. Never throws; does nothing when the settings are invalid.
      */
     public void warmUp() {
+        if (keys != null) {
+            warmKeys(keys);
+        }
+        warmCode();
+    }
+
+    /** The key half of {@link #warmUp}: fetches the key set unless it is held. Never throws. */
+    private static void warmKeys(KeySetCache keys) {
+        long start = System.nanoTime();
+        try {
+            keys.warm();
+            LOG.info(() -> "CallerGuard key set warm-up done in " + (System.nanoTime() - start) / 1_000_000 + " ms ("
+                    + keys.fetchCount() + " fetch)");
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, "CallerGuard could not fetch its keys at start; the first request fetches them", e);
+        }
+    }
+
+    /** The code half of {@link #warmUp}: runs the key-free parts of a decision once. Never throws. */
+    private void warmCode() {
         if (check == null) {
             return;
         }
-        long start = System.nanoTime();
         try {
-            if (keys != null) {
-                keys.warm();
-            }
             check.warmUp();
-            LOG.fine(() -> "CallerGuard warmed up in " + (System.nanoTime() - start) / 1_000_000 + " ms");
         } catch (RuntimeException | LinkageError e) {
             LOG.log(Level.WARNING, "CallerGuard warm-up failed; the first request does its work instead", e);
         }
@@ -110,13 +139,28 @@ public final class GuardRuntime {
         return problems;
     }
 
+    /**
+     * The shared runtime warms up as it loads: the keys are fetched on a thread of their own from the moment the
+     * settings are valid, while the loading thread chooses the RSA provider and then runs the key-free parts of a
+     * decision. A request that needs the runtime meanwhile waits for the loading (the class initialisation), and one
+     * that needs keys for the fetch in flight; neither does the work twice.
+     */
     private static final class Holder {
-        static final GuardRuntime SHARED = load(System.getenv()::get, Clock.systemUTC());
+        static final GuardRuntime SHARED = load(System.getenv()::get, Clock.systemUTC(),
+                GuardRuntime::fetchInBackground);
 
         static {
-            Thread warmUp = new Thread(SHARED::warmUp, "callerguard-warm-up");
-            warmUp.setDaemon(true);
-            warmUp.start();
+            SHARED.warmCode();
         }
+    }
+
+    /**
+     * Starts fetching the keys on a thread of its own. Not in {@link Holder}: code of a class that is still being
+     * initialised cannot run on another thread, so the fetch would wait for the loading it is meant to overlap.
+     */
+    private static void fetchInBackground(KeySetCache keys) {
+        Thread fetch = new Thread(() -> warmKeys(keys), "callerguard-key-warm-up");
+        fetch.setDaemon(true);
+        fetch.start();
     }
 }

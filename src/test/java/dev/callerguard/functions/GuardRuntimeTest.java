@@ -74,8 +74,8 @@ class GuardRuntimeTest {
         assertThat(started).hasSize(2);
         String autoProvider = TestSignatures.nativePlatform() ? "AmazonCorrettoCryptoProvider 2.5.0 (native)"
                 : "SunRsaSign";
-        assertThat(started.get(0)).contains("RSA signatures by " + autoProvider, "(CALLERGUARD_CRYPTO=auto)");
-        assertThat(started.get(1)).contains("RSA signatures by SunRsaSign", "(JDK) (CALLERGUARD_CRYPTO=jdk)");
+        assertThat(started.get(0)).contains("RSA signatures by " + autoProvider, "(CALLERGUARD_CRYPTO=auto;");
+        assertThat(started.get(1)).contains("RSA signatures by SunRsaSign", "(JDK) (CALLERGUARD_CRYPTO=jdk;");
         if (TestSignatures.nativePlatform()) {
             assertThat(lines).noneMatch(line -> line.contains("not the native one"));
         }

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class RsaProviderAndWarmUpIT {
     private static final String NATIVE = "RSA signatures by AmazonCorrettoCryptoProvider 2.5.0 (native) "
-            + "(CALLERGUARD_CRYPTO=auto)";
+            + "(CALLERGUARD_CRYPTO=auto;";
     private static final String FALLBACK = "verifies RSA signatures with the JDK's provider, not the native one";
 
     @Test
@@ -49,7 +49,7 @@ class RsaProviderAndWarmUpIT {
         try (LocalStack stack = LocalStack.start(false, List.of(), Map.of("CALLERGUARD_CRYPTO", "jdk"))) {
             String started = awaitLine(stack.hostLog, "settings valid");
 
-            assertThat(started).contains("RSA signatures by SunRsaSign", "(JDK) (CALLERGUARD_CRYPTO=jdk)");
+            assertThat(started).contains("RSA signatures by SunRsaSign", "(JDK) (CALLERGUARD_CRYPTO=jdk;");
             assertThat(stack.get("/api/hello", stack.token(LocalIdentities.APIM)).statusCode()).isEqualTo(200);
             assertThat(Files.readString(stack.hostLog)).doesNotContain(FALLBACK);
         }
@@ -62,7 +62,7 @@ class RsaProviderAndWarmUpIT {
             String started = awaitLine(stack.hostLog, "settings valid");
             String token = stack.token(LocalIdentities.APIM);
 
-            assertThat(started).contains("RSA signatures by SunRsaSign", "(JDK) (CALLERGUARD_CRYPTO=auto)");
+            assertThat(started).contains("RSA signatures by SunRsaSign", "(JDK) (CALLERGUARD_CRYPTO=auto;");
             assertThat(stack.get("/api/hello", token).statusCode()).isEqualTo(200);
             assertThat(stack.get("/api/hello", token).statusCode()).isEqualTo(200);
             assertThat(stack.get("/api/hello", null).statusCode()).isEqualTo(401);
