@@ -21,10 +21,6 @@ final class Rs256Signature {
         this.verifiers = ThreadLocal.withInitial(this::newVerifier);
     }
 
-    Provider provider() {
-        return provider;
-    }
-
     /**
      * Whether {@code signature} is a valid RS256 signature by {@code key} over {@code signingInput} (the ASCII
      * {@code header.payload}). A signature whose length is not the modulus length is refused first, whatever the

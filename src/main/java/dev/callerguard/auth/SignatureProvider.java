@@ -31,6 +31,7 @@ public record SignatureProvider(Provider provider, Optional<String> fallback) {
     private static final String SELF_TEST_MODULUS = "jb7qXH0AUVmXuow_SRDT-MDuifED3Bmhu2WYmhZ49qZWhGudUm7ww189jebwS3DneCIr2ZdfTtxOdQYjZNpmWV10oqlCr9dGtzM0gl8XQpETtwGgdSBN-LAytTVBqp7TUchstjs-hGPhR49zTTF6b3reryJ355Msv1Si8jlnyty7YRfcmxgF8oO2MG3JM5beDCjBZB_JgW5Zh-HT2ahfaW21P8ADT4Sf_zm4AP2ik2c5pLUXpf4cHjH5RSBR09ViMxeCo0ebJm7uxUHkcKifcakLv8mu4BWGDiQ9F4HeliJ8dOf0qiaa9F88ZrYosCkrcMgkbDmoiFOKL9lZys6IAQ";
     /** The RS256 signing input {"alg":"RS256"}.CallerGuard self-test, and its signature by that key (OpenSSL). */
     private static final String SELF_TEST_INPUT = "eyJhbGciOiJSUzI1NiJ9.Q2FsbGVyR3VhcmQgc2VsZi10ZXN0";
+    private static final RSAPublicKey SELF_TEST_KEY = selfTestKey();
     private static final String SELF_TEST_SIGNATURE = "MJDA658USYvFvr_N_q2UGcR1ZxhdL0jjrk1xIkYK3gUvzcfPWuuDvO0Gd6sUcyuc3mmWAc18Y23vLWC4rqu8Nz8JMGy7YWhXs710V0gvzQaBWb39baKPB_AJ65V4vxD7kwEEjctubAnNrSAiT4Wlwm5OkBNkPU06rKMJLyq6kdePomCiGg-dCkVx0VA-E8EfXZynAGZuvi8sBs4iuSGMFCkrsAiRduZtJ147Zizy7cSFoywecLDv8pvCQjE7Pb6w_BpNyAOYUrDA4tR20uzfxsm93ULHIIYLfh4koRztxTD24-CLO7j1BX2kSnjmAjQdB_GWvonDEbwmXBrVuKcv5A";
 
     /** The provider {@code choice} allows on this machine. */
@@ -75,17 +76,22 @@ public record SignatureProvider(Provider provider, Optional<String> fallback) {
 
     /** Whether {@code provider} accepts the known-good signature and refuses the same signature with one bit flipped. */
     static boolean passesSelfTest(Provider provider) {
+        byte[] input = SELF_TEST_INPUT.getBytes(StandardCharsets.US_ASCII);
+        byte[] good = Base64Url.decode(SELF_TEST_SIGNATURE);
+        byte[] bad = good.clone();
+        bad[bad.length - 1] ^= 1;
+        // Rs256Signature.verify answers false to whatever a provider throws, a missing SHA256withRSA included.
+        Rs256Signature signatures = new Rs256Signature(provider);
+        return signatures.verify(SELF_TEST_KEY, input, good) && !signatures.verify(SELF_TEST_KEY, input, bad);
+    }
+
+    /** The self-test key, read by the JDK's RSA key factory (the keys of the tenant's key set are read so too). */
+    private static RSAPublicKey selfTestKey() {
         try {
-            RSAPublicKey key = (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
+            return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
                     new BigInteger(1, Base64Url.decode(SELF_TEST_MODULUS)), BigInteger.valueOf(65_537)));
-            byte[] input = SELF_TEST_INPUT.getBytes(StandardCharsets.US_ASCII);
-            byte[] good = Base64Url.decode(SELF_TEST_SIGNATURE);
-            byte[] bad = good.clone();
-            bad[bad.length - 1] ^= 1;
-            Rs256Signature signatures = new Rs256Signature(provider);
-            return signatures.verify(key, input, good) && !signatures.verify(key, input, bad);
-        } catch (java.security.GeneralSecurityException | RuntimeException e) {
-            return false;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK cannot read an RSA public key", e);
         }
     }
 

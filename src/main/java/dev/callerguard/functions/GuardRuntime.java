@@ -158,9 +158,10 @@ public final class GuardRuntime {
      * Starts fetching the keys on a thread of its own. Not in {@link Holder}: code of a class that is still being
      * initialised cannot run on another thread, so the fetch would wait for the loading it is meant to overlap.
      */
-    private static void fetchInBackground(KeySetCache keys) {
+    static Thread fetchInBackground(KeySetCache keys) {
         Thread fetch = new Thread(() -> warmKeys(keys), "callerguard-key-warm-up");
         fetch.setDaemon(true);
         fetch.start();
+        return fetch;
     }
 }

@@ -15,9 +15,14 @@ import com.microsoft.azure.functions.internal.spi.middleware.MiddlewareContext;
 public final class GuardWarmUp implements Middleware {
 
     public GuardWarmUp() {
-        Thread start = new Thread(GuardRuntime::shared, "callerguard-start");
-        start.setDaemon(true);
-        start.start();
+        this(GuardRuntime::shared);
+    }
+
+    /** Runs {@code start} on a daemon thread of its own (tests give their own). */
+    GuardWarmUp(Runnable start) {
+        Thread starting = new Thread(start, "callerguard-start");
+        starting.setDaemon(true);
+        starting.start();
     }
 
     @Override

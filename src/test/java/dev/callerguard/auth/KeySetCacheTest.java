@@ -378,6 +378,18 @@ class KeySetCacheTest {
     }
 
     @Test
+    void aFailedWarmUpReleasesTheFetchLockForTheNextThread() throws Exception {
+        server.serveRaw(500, "{}");
+        cache.warm();
+        server.serve(TestKeys.PRIMARY);
+
+        KeyLookup fromAnotherThread = java.util.concurrent.CompletableFuture.supplyAsync(() -> cache.find(PRIMARY))
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(fromAnotherThread).isInstanceOf(KeyLookup.Found.class);
+    }
+
+    @Test
     void aFailedWarmUpThenAFailedFirstLookupIsUnavailableAndBacksOffAsWithoutWarmUp() {
         server.serveRaw(500, "{}");
         cache.warm();

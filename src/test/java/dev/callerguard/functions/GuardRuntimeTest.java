@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.callerguard.auth.Decision;
 import dev.callerguard.auth.GuardSettings;
+import dev.callerguard.auth.JwksKeySetSource;
+import dev.callerguard.auth.KeyLookup;
+import dev.callerguard.auth.KeySetCache;
 import dev.callerguard.auth.RequestHeaders;
 import dev.callerguard.auth.TestSignatures;
 import dev.callerguard.testing.JwksServer;
@@ -64,11 +67,13 @@ class GuardRuntimeTest {
         Map<String, String> jdk = new HashMap<>(auto);
         jdk.put(GuardSettings.CRYPTO, "jdk");
         List<String> lines;
+        long start = System.nanoTime();
         try (LogCapture log = LogCapture.ofRootLogger()) {
             GuardRuntime.load(auto::get, clock);
             GuardRuntime.load(jdk::get, clock);
             lines = log.lines();
         }
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
 
         List<String> started = lines.stream().filter(line -> line.contains("settings valid")).toList();
         assertThat(started).hasSize(2);
@@ -78,6 +83,12 @@ class GuardRuntimeTest {
         assertThat(started.get(1)).contains("RSA signatures by SunRsaSign", "(JDK) (CALLERGUARD_CRYPTO=jdk;");
         if (TestSignatures.nativePlatform()) {
             assertThat(lines).noneMatch(line -> line.contains("not the native one"));
+        }
+        // The time it reports is a part of the time these two loads took.
+        for (String line : started) {
+            java.util.regex.Matcher ms = java.util.regex.Pattern.compile("self-tested in (\\d+) ms").matcher(line);
+            assertThat(ms.find()).as(line).isTrue();
+            assertThat(Long.parseLong(ms.group(1))).isBetween(0L, elapsedMs);
         }
     }
 
@@ -117,11 +128,44 @@ class GuardRuntimeTest {
     @Test
     void warmUpOfMisconfiguredSettingsDoesNothing() {
         GuardRuntime runtime = GuardRuntime.load(Map.<String, String>of()::get, clock);
-
-        runtime.warmUp();
+        List<String> lines;
+        try (LogCapture log = LogCapture.ofRootLogger()) {
+            runtime.warmUp();
+            lines = log.lines();
+        }
 
         assertThat(runtime.check()).isEmpty();
         assertThat(runtime.problems()).isNotEmpty();
+        assertThat(lines).noneMatch(line -> line.contains("CallerGuard warm-up failed")
+                || line.contains("could not fetch its keys"));
+    }
+
+    @Test
+    void theKeyCacheIsHandedOverAsSoonAsTheSettingsAreValidAndNeverWhenTheyAreNot() {
+        Map<String, String> values = TestSettings.values(URI.create("http://127.0.0.1:1/keys"));
+        List<KeySetCache> handed = new ArrayList<>();
+
+        GuardRuntime.load(values::get, clock, handed::add);
+        GuardRuntime.load(Map.<String, String>of()::get, clock, handed::add);
+
+        assertThat(handed).hasSize(1).doesNotContainNull();
+    }
+
+    @Test
+    void theBackgroundFetchIsADaemonThreadThatFetchesTheKeysOnce() throws Exception {
+        try (JwksServer server = JwksServer.start(TestKeys.PRIMARY)) {
+            KeySetCache keys = new KeySetCache(new JwksKeySetSource(server.keysUrl()), clock,
+                    KeySetCache.Timing.DEFAULT);
+
+            Thread fetch = GuardRuntime.fetchInBackground(keys);
+            fetch.join(10_000);
+
+            assertThat(fetch.isDaemon()).isTrue();
+            assertThat(fetch.isAlive()).isFalse();
+            assertThat(server.requestCount()).isEqualTo(1);
+            assertThat(keys.find(TestKeys.PRIMARY.kid())).isInstanceOf(KeyLookup.Found.class);
+            assertThat(server.requestCount()).isEqualTo(1);
+        }
     }
 
     @Test

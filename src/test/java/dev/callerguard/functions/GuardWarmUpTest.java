@@ -35,6 +35,18 @@ class GuardWarmUpTest {
     }
 
     @Test
+    void startsTheRuntimeOnADaemonThreadOfItsOwn() throws Exception {
+        java.util.concurrent.CompletableFuture<Thread> ranOn = new java.util.concurrent.CompletableFuture<>();
+
+        new GuardWarmUp(() -> ranOn.complete(Thread.currentThread()));
+
+        Thread thread = ranOn.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(thread).isNotSameAs(Thread.currentThread());
+        assertThat(thread.isDaemon()).isTrue();
+        assertThat(thread.getName()).isEqualTo("callerguard-start");
+    }
+
+    @Test
     void passesEveryInvocationOnUnchangedExactlyOnce() throws Exception {
         MiddlewareContext context = (MiddlewareContext) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {MiddlewareContext.class}, (proxy, method, args) -> {
