@@ -102,18 +102,23 @@ public final class KeySetCache implements SigningKeys {
      * Fetches the key set now unless one is held (the start-up warm-up, off the request path), so that the first
      * request finds it. A request that arrives meanwhile waits for this fetch instead of making its own. A failed
      * warm-up fetch leaves no failure backoff behind: the first request that needs keys fetches again, exactly as
-     * without a warm-up, so refusals and 503 are what they would have been.
+     * without a warm-up, so refusals and 503 are what they would have been; whatever the fetch throws, errors
+     * included. Inside the backoff of a request's failed fetch it does nothing. Whether a key set is held now.
      */
-    public void warm() {
+    public boolean warm() {
         fetchLock.lock();
         try {
-            if (snapshot == null) {
+            if (snapshot == null && elapsedSinceLastAttempt(timing.failureBackoff())) {
                 Instant before = lastAttempt;
-                fetch();
-                if (snapshot == null) {
-                    lastAttempt = before;
+                try {
+                    fetch();
+                } finally {
+                    if (snapshot == null) {
+                        lastAttempt = before;
+                    }
                 }
             }
+            return snapshot != null;
         } finally {
             fetchLock.unlock();
         }

@@ -30,9 +30,11 @@ public record SignatureProvider(Provider provider, Optional<String> fallback) {
     /** An RSA-2048 public key (base64url modulus, exponent 65537) made for the self-test only. */
     private static final String SELF_TEST_MODULUS = "jb7qXH0AUVmXuow_SRDT-MDuifED3Bmhu2WYmhZ49qZWhGudUm7ww189jebwS3DneCIr2ZdfTtxOdQYjZNpmWV10oqlCr9dGtzM0gl8XQpETtwGgdSBN-LAytTVBqp7TUchstjs-hGPhR49zTTF6b3reryJ355Msv1Si8jlnyty7YRfcmxgF8oO2MG3JM5beDCjBZB_JgW5Zh-HT2ahfaW21P8ADT4Sf_zm4AP2ik2c5pLUXpf4cHjH5RSBR09ViMxeCo0ebJm7uxUHkcKifcakLv8mu4BWGDiQ9F4HeliJ8dOf0qiaa9F88ZrYosCkrcMgkbDmoiFOKL9lZys6IAQ";
     /** The RS256 signing input {"alg":"RS256"}.CallerGuard self-test, and its signature by that key (OpenSSL). */
-    private static final String SELF_TEST_INPUT = "eyJhbGciOiJSUzI1NiJ9.Q2FsbGVyR3VhcmQgc2VsZi10ZXN0";
+    static final String SELF_TEST_INPUT = "eyJhbGciOiJSUzI1NiJ9.Q2FsbGVyR3VhcmQgc2VsZi10ZXN0";
     private static final RSAPublicKey SELF_TEST_KEY = selfTestKey();
-    private static final String SELF_TEST_SIGNATURE = "MJDA658USYvFvr_N_q2UGcR1ZxhdL0jjrk1xIkYK3gUvzcfPWuuDvO0Gd6sUcyuc3mmWAc18Y23vLWC4rqu8Nz8JMGy7YWhXs710V0gvzQaBWb39baKPB_AJ65V4vxD7kwEEjctubAnNrSAiT4Wlwm5OkBNkPU06rKMJLyq6kdePomCiGg-dCkVx0VA-E8EfXZynAGZuvi8sBs4iuSGMFCkrsAiRduZtJ147Zizy7cSFoywecLDv8pvCQjE7Pb6w_BpNyAOYUrDA4tR20uzfxsm93ULHIIYLfh4koRztxTD24-CLO7j1BX2kSnjmAjQdB_GWvonDEbwmXBrVuKcv5A";
+    static final String SELF_TEST_SIGNATURE = "MJDA658USYvFvr_N_q2UGcR1ZxhdL0jjrk1xIkYK3gUvzcfPWuuDvO0Gd6sUcyuc3mmWAc18Y23vLWC4rqu8Nz8JMGy7YWhXs710V0gvzQaBWb39baKPB_AJ65V4vxD7kwEEjctubAnNrSAiT4Wlwm5OkBNkPU06rKMJLyq6kdePomCiGg-dCkVx0VA-E8EfXZynAGZuvi8sBs4iuSGMFCkrsAiRduZtJ147Zizy7cSFoywecLDv8pvCQjE7Pb6w_BpNyAOYUrDA4tR20uzfxsm93ULHIIYLfh4koRztxTD24-CLO7j1BX2kSnjmAjQdB_GWvonDEbwmXBrVuKcv5A";
+    /** The same input signed by the same key with SHA-512 (RSASSA-PKCS1-v1_5): a valid signature of another hash. */
+    static final String SELF_TEST_SHA512_SIGNATURE = "ewaUIWTkd649u7oKYwivji3mqseYYit2M3XY56_ib1AVWlAMnrZVum6IDjPskqqLvCzzvyQA61x83mApVV5MHkKz1k5ByoD2_epOaa7rU51iuMagd_TNL_qm_v9abaP-ae3gWvUm0kzR18dPyfsvdghqUAl2kXamRX-aaBxqXMTPD8aPL2u9ZFs5wxZGhSnDta4nbRctOfRNmUR8xk4-DKx11KjINCqudewg409vPakD5GAT18cyxP1es7PegpWbOK5a_9ITb8LyNFWGuZxjKOfieKmSXWfUdYhd6PyQMnWhEzwX9GPj21sD2VuFneI3TpacryhXDfCORa42Uz-gSQ";
 
     /** The provider {@code choice} allows on this machine. */
     public static SignatureProvider choose(CryptoChoice choice) {
@@ -74,15 +76,26 @@ public record SignatureProvider(Provider provider, Optional<String> fallback) {
         return provider.getName() + " " + provider.getVersionStr() + (isJdk() ? " (JDK)" : " (native)");
     }
 
-    /** Whether {@code provider} accepts the known-good signature and refuses the same signature with one bit flipped. */
+    /**
+     * Whether {@code provider} accepts the known-good signature and refuses what a broken RSA verification could let
+     * through: the same signature with one bit flipped (the padding), the same signature over an input with one
+     * byte changed (the hash not compared), and a valid signature of the same input with a SHA-512 DigestInfo (the
+     * hash algorithm not compared).
+     */
     static boolean passesSelfTest(Provider provider) {
         byte[] input = SELF_TEST_INPUT.getBytes(StandardCharsets.US_ASCII);
+        byte[] otherInput = input.clone();
+        otherInput[otherInput.length - 1] ^= 1;
         byte[] good = Base64Url.decode(SELF_TEST_SIGNATURE);
-        byte[] bad = good.clone();
-        bad[bad.length - 1] ^= 1;
+        byte[] flipped = good.clone();
+        flipped[flipped.length - 1] ^= 1;
+        byte[] otherHash = Base64Url.decode(SELF_TEST_SHA512_SIGNATURE);
         // Rs256Signature.verify answers false to whatever a provider throws, a missing SHA256withRSA included.
         Rs256Signature signatures = new Rs256Signature(provider);
-        return signatures.verify(SELF_TEST_KEY, input, good) && !signatures.verify(SELF_TEST_KEY, input, bad);
+        return signatures.verify(SELF_TEST_KEY, input, good)
+                && !signatures.verify(SELF_TEST_KEY, input, flipped)
+                && !signatures.verify(SELF_TEST_KEY, otherInput, good)
+                && !signatures.verify(SELF_TEST_KEY, input, otherHash);
     }
 
     /** The self-test key, read by the JDK's RSA key factory (the keys of the tenant's key set are read so too). */

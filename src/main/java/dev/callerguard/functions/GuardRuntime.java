@@ -74,7 +74,15 @@ public final class GuardRuntime {
                     KeySetCache.Timing.DEFAULT.refreshingEvery(settings.keysRefresh()));
             keysReady.accept(keys);
             long choosing = System.nanoTime();
-            SignatureProvider rsa = SignatureProvider.choose(settings.crypto());
+            SignatureProvider rsa;
+            try {
+                rsa = SignatureProvider.choose(settings.crypto());
+            } catch (RuntimeException | LinkageError e) {
+                // A JVM whose provider list leaves out SunRsaSign (a hardened java.security): no RSA at all.
+                throw new InvalidSettingsException(List.of(new SettingProblem(GuardSettings.CRYPTO,
+                        "no RSA provider can verify signatures in this JVM (" + e + "); the JDK's SunRsaSign "
+                                + "must be in the java.security provider list")));
+            }
             long chosenMs = (System.nanoTime() - choosing) / 1_000_000;
             rsa.fallback().ifPresent(reason -> LOG.warning(() -> "CallerGuard verifies RSA signatures with the JDK's "
                     + "provider, not the native one: " + reason));
@@ -114,9 +122,10 @@ public final class GuardRuntime {
     private static void warmKeys(KeySetCache keys) {
         long start = System.nanoTime();
         try {
-            keys.warm();
-            LOG.info(() -> "CallerGuard key set warm-up done in " + (System.nanoTime() - start) / 1_000_000 + " ms ("
-                    + keys.fetchCount() + " fetch)");
+            if (keys.warm()) {
+                LOG.info(() -> "CallerGuard key set fetched at start in " + (System.nanoTime() - start) / 1_000_000
+                        + " ms");
+            }
         } catch (RuntimeException | LinkageError e) {
             LOG.log(Level.WARNING, "CallerGuard could not fetch its keys at start; the first request fetches them", e);
         }

@@ -378,6 +378,36 @@ class KeySetCacheTest {
     }
 
     @Test
+    void aWarmUpFetchThatThrowsAnErrorLeavesNoBackoffEither() {
+        java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
+        KeySetCache failingOnce = new KeySetCache(() -> {
+            if (fetches.incrementAndGet() == 1) {
+                throw new OutOfMemoryError("unable to create native thread");
+            }
+            return Map.of(PRIMARY, TestKeys.PRIMARY.publicKey());
+        }, clock, TIMING);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(failingOnce::warm).isInstanceOf(OutOfMemoryError.class);
+
+        assertThat(failingOnce.find(PRIMARY)).isInstanceOf(KeyLookup.Found.class);
+        assertThat(fetches).hasValue(2);
+    }
+
+    @Test
+    void warmDoesNothingInsideTheBackoffOfARequestsFailedFetch() {
+        server.serveRaw(500, "{}");
+        cache.find(PRIMARY);
+        server.serve(TestKeys.PRIMARY);
+        clock.advance(TIMING.failureBackoff().minus(SECOND));
+
+        boolean held = cache.warm();
+
+        assertThat(held).isFalse();
+        assertThat(server.requestCount()).as("the request's fetch only").isEqualTo(1);
+        assertThat(cache.find(PRIMARY)).isEqualTo(new KeyLookup.Unavailable());
+    }
+
+    @Test
     void aFailedWarmUpReleasesTheFetchLockForTheNextThread() throws Exception {
         server.serveRaw(500, "{}");
         cache.warm();

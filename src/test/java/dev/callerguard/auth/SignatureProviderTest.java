@@ -70,6 +70,24 @@ class SignatureProviderTest {
     }
 
     @Test
+    void aProviderThatDoesNotCompareTheHashFailsTheSelfTest() {
+        Provider lax = new Provider("NoHash", "1", "accepts the known signature over any input") { };
+        lax.put("Signature." + Rs256Signature.JCA_ALGORITHM, NoHashSignature.class.getName());
+
+        assertThat(SignatureProvider.passesSelfTest(lax)).isFalse();
+        assertThat(SignatureProvider.choose(CryptoChoice.AUTO, () -> lax).fallback())
+                .hasValue("NoHash failed the RS256 self-test");
+    }
+
+    @Test
+    void aProviderThatDoesNotCompareTheHashAlgorithmFailsTheSelfTest() {
+        Provider lax = new Provider("AnyHash", "1", "accepts a SHA-512 signature as SHA-256") { };
+        lax.put("Signature." + Rs256Signature.JCA_ALGORITHM, AnyHashSignature.class.getName());
+
+        assertThat(SignatureProvider.passesSelfTest(lax)).isFalse();
+    }
+
+    @Test
     void aProviderWithoutSha256WithRsaFailsTheSelfTest() {
         assertThat(SignatureProvider.passesSelfTest(new Provider("Empty", "1", "no services") { })).isFalse();
     }
@@ -117,6 +135,46 @@ class SignatureProviderTest {
     public static class NoSignature extends FixedAnswerSignature {
         public NoSignature() {
             super(false);
+        }
+    }
+
+    /** Checks the padding (the exact signature bytes) but not which input was signed: a hash never compared. */
+    public static class NoHashSignature extends RecordingSignature {
+        @Override
+        protected boolean engineVerify(byte[] signature) {
+            return java.util.Arrays.equals(signature, Base64Url.decode(SignatureProvider.SELF_TEST_SIGNATURE));
+        }
+    }
+
+    /** Compares the input but takes a signature of SHA-512 as one of SHA-256: a hash algorithm never compared. */
+    public static class AnyHashSignature extends RecordingSignature {
+        @Override
+        protected boolean engineVerify(byte[] signature) {
+            byte[] good = Base64Url.decode(SignatureProvider.SELF_TEST_SIGNATURE);
+            boolean known = java.util.Arrays.equals(signature, good)
+                    || java.util.Arrays.equals(signature,
+                    Base64Url.decode(SignatureProvider.SELF_TEST_SHA512_SIGNATURE));
+            return known && java.util.Arrays.equals(input.toByteArray(),
+                    SignatureProvider.SELF_TEST_INPUT.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** Keeps what it is asked to verify. */
+    abstract static class RecordingSignature extends FixedAnswerSignature {
+        final java.io.ByteArrayOutputStream input = new java.io.ByteArrayOutputStream();
+
+        RecordingSignature() {
+            super(false);
+        }
+
+        @Override
+        protected void engineInitVerify(PublicKey publicKey) {
+            input.reset();
+        }
+
+        @Override
+        protected void engineUpdate(byte[] b, int off, int len) {
+            input.write(b, off, len);
         }
     }
 

@@ -3,7 +3,9 @@ package dev.callerguard.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.callerguard.auth.Decision;
+import dev.callerguard.auth.CryptoChoice;
 import dev.callerguard.auth.GuardSettings;
+import dev.callerguard.auth.SignatureProvider;
 import dev.callerguard.auth.JwksKeySetSource;
 import dev.callerguard.auth.KeyLookup;
 import dev.callerguard.auth.KeySetCache;
@@ -138,6 +140,29 @@ class GuardRuntimeTest {
         assertThat(runtime.problems()).isNotEmpty();
         assertThat(lines).noneMatch(line -> line.contains("CallerGuard warm-up failed")
                 || line.contains("could not fetch its keys"));
+    }
+
+    @Test
+    void aJvmWithoutTheJdksRsaProviderGivesAStartUpProblemNotAnError() {
+        Map<String, String> values = new HashMap<>(TestSettings.values(URI.create("http://127.0.0.1:1/keys")));
+        values.put(GuardSettings.CRYPTO, "jdk");
+        SignatureProvider.choose(CryptoChoice.JDK); // loaded (and its self-test key read) while the JDK's RSA is there
+        java.security.Provider sunRsaSign = java.security.Security.getProvider("SunRsaSign");
+        List<java.security.Provider> before = List.of(java.security.Security.getProviders());
+        GuardRuntime runtime;
+        java.security.Security.removeProvider("SunRsaSign");
+        try {
+            runtime = GuardRuntime.load(values::get, clock);
+        } finally {
+            java.security.Security.insertProviderAt(sunRsaSign, before.indexOf(sunRsaSign) + 1);
+        }
+
+        assertThat(List.of(java.security.Security.getProviders())).isEqualTo(before);
+        assertThat(runtime.check()).isEmpty();
+        assertThat(runtime.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.setting()).isEqualTo(GuardSettings.CRYPTO);
+            assertThat(problem.message()).contains("no RSA provider", "SunRsaSign");
+        });
     }
 
     @Test
