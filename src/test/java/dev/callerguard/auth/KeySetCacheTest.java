@@ -345,7 +345,7 @@ class KeySetCacheTest {
 
     @Test
     void warmFetchesTheKeySetSoThatTheFirstLookupMakesNoFetch() {
-        cache.warm();
+        assertThat(cache.warm()).as("a key set is held").isTrue();
 
         assertThat(server.requestCount()).isEqualTo(1);
         assertThat(cache.find(PRIMARY)).isEqualTo(new KeyLookup.Found(PRIMARY, TestKeys.PRIMARY.publicKey()));

@@ -182,11 +182,23 @@ class GuardRuntimeTest {
             KeySetCache keys = new KeySetCache(new JwksKeySetSource(server.keysUrl()), clock,
                     KeySetCache.Timing.DEFAULT);
 
-            Thread fetch = GuardRuntime.fetchInBackground(keys);
-            fetch.join(10_000);
+            // Started from a thread that is no daemon, so that the fetch is one only because it is made one.
+            java.util.concurrent.atomic.AtomicReference<Thread> started =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            List<String> lines;
+            try (LogCapture log = LogCapture.ofRootLogger()) {
+                Thread starter = new Thread(() -> started.set(GuardRuntime.fetchInBackground(keys)));
+                starter.setDaemon(false);
+                starter.start();
+                starter.join(10_000);
+                Thread fetch = started.get();
+                fetch.join(10_000);
+                assertThat(fetch.isDaemon()).isTrue();
+                assertThat(fetch.isAlive()).isFalse();
+                lines = log.lines();
+            }
 
-            assertThat(fetch.isDaemon()).isTrue();
-            assertThat(fetch.isAlive()).isFalse();
+            assertThat(lines).anyMatch(line -> line.contains("CallerGuard key set fetched at start in"));
             assertThat(server.requestCount()).isEqualTo(1);
             assertThat(keys.find(TestKeys.PRIMARY.kid())).isInstanceOf(KeyLookup.Found.class);
             assertThat(server.requestCount()).isEqualTo(1);

@@ -38,7 +38,11 @@ class GuardWarmUpTest {
     void startsTheRuntimeOnADaemonThreadOfItsOwn() throws Exception {
         java.util.concurrent.CompletableFuture<Thread> ranOn = new java.util.concurrent.CompletableFuture<>();
 
-        new GuardWarmUp(() -> ranOn.complete(Thread.currentThread()));
+        // Created on a thread that is no daemon, so that the start thread is one only because it is made one.
+        Thread creator = new Thread(() -> new GuardWarmUp(() -> ranOn.complete(Thread.currentThread())));
+        creator.setDaemon(false);
+        creator.start();
+        creator.join(10_000);
 
         Thread thread = ranOn.get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(thread).isNotSameAs(Thread.currentThread());
