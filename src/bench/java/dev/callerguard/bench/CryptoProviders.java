@@ -5,6 +5,8 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.impl.RSASSA;
 import com.nimbusds.jose.proc.JWSVerifierFactory;
+import dev.callerguard.auth.CryptoChoice;
+import dev.callerguard.auth.SignatureProvider;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
 import java.security.Security;
@@ -29,24 +31,22 @@ final class CryptoProviders {
     private CryptoProviders() {
     }
 
-    /** The native provider, or an exception naming why its library did not load (the benchmarks compare it). */
+    /**
+     * The native provider, as the caller check chooses it ({@code CALLERGUARD_CRYPTO=auto}: loaded and self-tested),
+     * or an exception naming why it is not used (the benchmarks compare against it).
+     */
     static Provider loadedNative() {
-        Throwable error = AmazonCorrettoCryptoProvider.INSTANCE.getLoadingError();
-        if (error != null) {
-            throw new IllegalStateException("the Amazon Corretto Crypto Provider did not load on this machine ("
-                    + System.getProperty("os.name") + " " + System.getProperty("os.arch")
-                    + "); the benchmarks compare against it", error);
+        SignatureProvider chosen = SignatureProvider.choose(CryptoChoice.AUTO);
+        if (chosen.isJdk()) {
+            throw new IllegalStateException("the Amazon Corretto Crypto Provider is not used on this machine ("
+                    + chosen.fallback().orElse("?") + "); the benchmarks compare against it");
         }
-        return AmazonCorrettoCryptoProvider.INSTANCE;
+        return chosen.provider();
     }
 
-    /** The JDK's RSA provider by name, so that the JDK floor stays the JDK's whatever order is installed. */
+    /** The JDK's RSA, as the check takes it with {@code CALLERGUARD_CRYPTO=jdk}: by name, whatever the order. */
     static Provider jdk() {
-        Provider provider = Security.getProvider(JDK_RSA);
-        if (provider == null) {
-            throw new IllegalStateException("this JVM has no " + JDK_RSA + " provider");
-        }
-        return provider;
+        return SignatureProvider.choose(CryptoChoice.JDK).provider();
     }
 
     /** Puts the native provider first in this JVM, as an application that calls {@code install()} at start does. */

@@ -100,11 +100,6 @@ final class StagedApp {
         return functions;
     }
 
-    /** The app's middlewares, created when the app was loaded. */
-    List<Middleware> middlewares() {
-        return middlewares;
-    }
-
     /** The function serving {@code path} (e.g. {@code /api/hello}), if any. */
     Optional<HttpFunction> route(String path) {
         String prefix = routePrefix.isEmpty() ? "/" : "/" + routePrefix + "/";

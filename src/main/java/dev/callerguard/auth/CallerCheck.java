@@ -78,14 +78,13 @@ public final class CallerCheck {
     }
 
     /**
-     * Runs once what a first token would otherwise load on the request path and needs no key: the b64token scan,
-     * the token's structure and JSON, the claims reader and every rule, the validated-token cache. It changes
+     * Runs once what a first token would otherwise load on the request path and needs no key: the token's
+     * structure and JSON, the claims reader and every rule, the validated-token cache. It changes
      * nothing: the made-up {@link #WARM_UP_TOKEN} reaches neither the key set nor the signature, and nothing is
      * cached or logged. The RSA provider warmed up already when its self-test ran.
      */
     public void warmUp() {
         try {
-            BearerAuthorization.isB64Token(WARM_UP_TOKEN);
             CompactJws jws = CompactJws.parse(WARM_UP_TOKEN);
             JwsSignatureVerifier.checkHeader(jws.header());
             bearerRules.check(TokenClaimsReader.read(jws.claims()));

@@ -15,8 +15,8 @@ import java.util.concurrent.Callable;
 /**
  * The JCA provider whose {@code SHA256withRSA} verifies token signatures, chosen once at start. With
  * {@link CryptoChoice#AUTO} it is the Amazon Corretto Crypto Provider (AWS-LC, native code; the packaged app carries
- * its Linux x86_64 library) when that loads and passes a self-test here, a known-good RS256 signature accepted and a
- * known-bad one refused; otherwise the JDK's {@code SunRsaSign}, with the reason kept for the start-up log. Only the
+ * its Linux x86_64 library) when that loads and passes the self-test here ({@link #passesSelfTest}); otherwise the
+ * JDK's {@code SunRsaSign}, with the reason kept for the start-up log. Only the
  * check's own {@link java.security.Signature} objects use it: the JVM's provider order is never changed, so TLS,
  * msal4j and the key fetch stay on the JDK's providers.
  *

@@ -110,8 +110,10 @@ public final class GuardRuntime {
      * Fetches the key set and runs the key-free parts of a decision once ({@link CallerCheck#warmUp}), so that the
      * first guarded request waits for neither. Nothing about refusals changes: a failed fetch here is retried by the
      * first request that needs keys, as without a warm-up. Never throws; does nothing when the settings are invalid.
+     * The shared runtime runs the same two halves, the fetch on a thread of its own ({@link Holder}); tests run
+     * them one after the other here.
      */
-    public void warmUp() {
+    void warmUp() {
         if (keys != null) {
             warmKeys(keys);
         }
