@@ -24,6 +24,10 @@ say() {
   echo "$*"
 }
 
+warn() {
+  echo "$script_name: WARNING: $*" >&2
+}
+
 step() {
   step_label=$1
   echo
@@ -158,8 +162,8 @@ parse_common_options() {
 }
 
 # Loads config.env and reports every problem at once, each naming the setting and a good value.
-# Sets apim_name, apim_resource_group, apim_existing, additional_callers (array of lower-case object ids) and
-# allow_relay (true/false) for the scripts that source this file.
+# Sets apim_name, apim_resource_group, apim_existing, additional_callers (array of lower-case object ids),
+# allow_relay and existing_function_app (true/false) for the scripts that source this file.
 # shellcheck disable=SC2034
 load_config() {
   [[ -f $config_file ]] ||
@@ -168,6 +172,8 @@ load_config() {
   APP_REGISTRATION_NAME="" APIM_NAME="" APIM_SKU="" APIM_PUBLISHER_EMAIL="" APIM_PUBLISHER_NAME=""
   APIM_EXISTING_NAME="" APIM_EXISTING_RESOURCE_GROUP="" APIM_API_ID="" APIM_API_PATH=""
   ADDITIONAL_CALLERS="" ALLOW_RELAY="false"
+  HOSTING_PLAN="flex" JAVA_VERSION="17" INSTANCE_MEMORY_MB="2048" MAXIMUM_INSTANCE_COUNT="40"
+  EXISTING_FUNCTION_APP="false"
   # shellcheck source=/dev/null # config.env: KEY="value" lines, see config.env.example
   . "$config_file"
 
@@ -175,8 +181,23 @@ load_config() {
   [[ $LOCATION =~ ^[a-z0-9]+$ ]] || problems+=("LOCATION must be a region name such as \"westeurope\"")
   [[ $RESOURCE_GROUP =~ ^[-A-Za-z0-9_.()]{1,90}$ ]] ||
     problems+=("RESOURCE_GROUP must be 1-90 letters, digits, - _ . ( ), e.g. \"callerguard-rg\"")
-  [[ $STORAGE_ACCOUNT =~ ^[a-z0-9]{3,24}$ ]] ||
-    problems+=("STORAGE_ACCOUNT must be 3-24 lower-case letters and digits, e.g. \"callerguardstore01\"")
+  [[ $EXISTING_FUNCTION_APP == true || $EXISTING_FUNCTION_APP == false ]] ||
+    problems+=("EXISTING_FUNCTION_APP must be \"true\" (use the function app FUNCTION_APP_NAME that exists) or \"false\" (create it when missing)")
+  existing_function_app=false
+  [[ $EXISTING_FUNCTION_APP == true ]] && existing_function_app=true
+  # An existing function app brings its own storage account: STORAGE_ACCOUNT is only used to create one.
+  if ! $existing_function_app; then
+    [[ $STORAGE_ACCOUNT =~ ^[a-z0-9]{3,24}$ ]] ||
+      problems+=("STORAGE_ACCOUNT must be 3-24 lower-case letters and digits, e.g. \"callerguardstore01\"")
+  fi
+  [[ $HOSTING_PLAN == flex || $HOSTING_PLAN == consumption ]] ||
+    problems+=("HOSTING_PLAN must be \"flex\" (Flex Consumption) or \"consumption\" (the legacy Linux Consumption plan)")
+  [[ $JAVA_VERSION == 17 || $JAVA_VERSION == 21 ]] || problems+=("JAVA_VERSION must be \"17\" or \"21\"")
+  # Flex Consumption's instance sizes and scale-out limits (learn.microsoft.com/azure/azure-functions/flex-consumption-plan).
+  [[ $INSTANCE_MEMORY_MB == 512 || $INSTANCE_MEMORY_MB == 2048 || $INSTANCE_MEMORY_MB == 4096 ]] ||
+    problems+=("INSTANCE_MEMORY_MB must be \"512\", \"2048\" or \"4096\" (Flex Consumption instance memory in MB), e.g. \"2048\"")
+  [[ $MAXIMUM_INSTANCE_COUNT =~ ^[1-9][0-9]{1,3}$ ]] && ((MAXIMUM_INSTANCE_COUNT >= 40 && MAXIMUM_INSTANCE_COUNT <= 1000)) ||
+    problems+=("MAXIMUM_INSTANCE_COUNT must be a whole number from 40 to 1000 (Flex Consumption scale-out limit), e.g. \"40\"")
   [[ $FUNCTION_APP_NAME =~ ^[A-Za-z0-9][-A-Za-z0-9]{0,58}[A-Za-z0-9]$ ]] ||
     problems+=("FUNCTION_APP_NAME must be 2-60 letters, digits and dashes, e.g. \"callerguard-func-01\"")
   [[ -n $APP_REGISTRATION_NAME ]] || problems+=("APP_REGISTRATION_NAME is required, e.g. \"CallerGuard API\"")

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Deploys CallerGuard to Azure with the az CLI, so that only API Management's managed identity can call it:
-# resource group, storage, Linux function app (Functions v4, Java 17, consumption plan, system identity), the
-# Entra app registration of its API (api://<client-id>, app roles, v2 tokens) and its service principal
-# (assignment required), API Management with a system identity, Easy Auth (authsettingsV2) allowing only that
-# identity, the app role Function.Invoke assigned to it, the CallerGuard app settings, the code (Maven plugin),
-# and an APIM API whose policy calls the function with the managed identity's token.
+# resource group, storage, a Linux function app (Flex Consumption by default, Java 17 or 21, system identity) or
+# an existing function app of any plan, the Entra app registration of its API (api://<client-id>, app roles,
+# v2 tokens) and its service principal (assignment required), API Management with a system identity, Easy Auth
+# (authsettingsV2) allowing only that identity, the app role Function.Invoke assigned to it, the CallerGuard app
+# settings, the code (Maven plugin), and an APIM API whose policy calls the function with the managed identity's
+# token.
 # Further callers (ADDITIONAL_CALLERS, and the app's own identity with ALLOW_RELAY=true) get the same three layers:
 # the app role Function.Invoke, Easy Auth's allowed identities and applications, and CALLERGUARD_ALLOWED_CALLERS.
 #
@@ -15,13 +16,16 @@
 #                    only Azure can answer), run none, exit 0
 #     --config FILE  settings file (default scripts/azure/config.env; see config.env.example)
 #
-# Needs: az CLI (logged in: az login), Maven and Java 17 for the code deployment; no jq.
+# Needs: az CLI 2.60 or later (logged in: az login; creating a Flex Consumption app also grants the app's
+# identity a role on the storage account, which needs Owner or User Access Administrator there), Maven and
+# Java 17 for the code deployment; no jq.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 
 readonly named_value_id="callerguard-app-id-uri"
 readonly policy_file="$azure_dir/apim-policy.xml"
+readonly migration_doc="https://learn.microsoft.com/azure/azure-functions/migration/migrate-plan-consumption-to-flex?pivots=platform-linux"
 # Every function and method, as APIM operations: operation id, method, URL template.
 readonly operations=(
   "health-get GET /health"
@@ -34,7 +38,8 @@ readonly operations=(
 
 # Assigned by `run --into` (which shellcheck cannot follow).
 group_exists="" has_uri="" other_roles="" invoke_role_id="" reports_role_id="" app_object_id=""
-assignment_required="" apim_gateway="" function_identity_client_id=""
+assignment_required="" apim_gateway="" function_identity_client_id="" container_exists="" app_kind=""
+app_sku="" plan_id="" plan_tier=""
 
 parse_common_options "$@"
 load_config
@@ -91,38 +96,131 @@ done
 
 # ---------------------------------------------------------------------------------------------------------------
 step "2/12 Resource group $RESOURCE_GROUP"
-run --into group_exists --placeholder false -- az group exists --name "$RESOURCE_GROUP" -o tsv
+group_placeholder=false
+$existing_function_app && group_placeholder=true
+run --into group_exists --placeholder "$group_placeholder" -- az group exists --name "$RESOURCE_GROUP" -o tsv
 if [[ $group_exists == true ]]; then
   say "reusing resource group $RESOURCE_GROUP"
+elif $existing_function_app; then
+  die "EXISTING_FUNCTION_APP=true, but the resource group $RESOURCE_GROUP does not exist: set RESOURCE_GROUP to" \
+    "the resource group of the function app $FUNCTION_APP_NAME"
 else
   say "creating resource group $RESOURCE_GROUP in $LOCATION"
   run -- az group create --name "$RESOURCE_GROUP" --location "$LOCATION" --output none
 fi
 
 # ---------------------------------------------------------------------------------------------------------------
-step "3/12 Storage account $STORAGE_ACCOUNT"
-run --missing-ok --into storage_id -- \
-  az storage account show --name "$STORAGE_ACCOUNT" --resource-group "$RESOURCE_GROUP" --query id -o tsv
-if [[ -n $storage_id ]]; then
-  say "reusing storage account $STORAGE_ACCOUNT"
+# The blob container of a Flex Consumption app's deployment package: the CLI's own naming (app-package-<app>),
+# within a container name's 3-63 lower-case letters, digits and single dashes.
+deployment_container="app-package-${FUNCTION_APP_NAME,,}"
+while [[ $deployment_container == *--* ]]; do
+  deployment_container=${deployment_container//--/-}
+done
+deployment_container=${deployment_container:0:63}
+deployment_container=${deployment_container%-}
+
+if $existing_function_app; then
+  step "3/12 Storage account: the existing function app's own"
+  say "EXISTING_FUNCTION_APP=true: $FUNCTION_APP_NAME keeps its storage; STORAGE_ACCOUNT is not used"
 else
-  say "creating storage account $STORAGE_ACCOUNT (StorageV2, TLS 1.2, no public blob access)"
-  run -- az storage account create --name "$STORAGE_ACCOUNT" --resource-group "$RESOURCE_GROUP" \
-    --location "$LOCATION" --sku Standard_LRS --kind StorageV2 --min-tls-version TLS1_2 \
-    --allow-blob-public-access false --https-only true --output none
+  step "3/12 Storage account $STORAGE_ACCOUNT"
+  run --missing-ok --into storage_id -- \
+    az storage account show --name "$STORAGE_ACCOUNT" --resource-group "$RESOURCE_GROUP" --query id -o tsv
+  if [[ -n $storage_id ]]; then
+    say "reusing storage account $STORAGE_ACCOUNT"
+  else
+    say "creating storage account $STORAGE_ACCOUNT (StorageV2, TLS 1.2, no public blob access)"
+    run -- az storage account create --name "$STORAGE_ACCOUNT" --resource-group "$RESOURCE_GROUP" \
+      --location "$LOCATION" --sku Standard_LRS --kind StorageV2 --min-tls-version TLS1_2 \
+      --allow-blob-public-access false --https-only true --output none
+  fi
+  if [[ $HOSTING_PLAN == flex ]]; then
+    # Through Azure Resource Manager (container-rm): no storage key is read or needed.
+    run --into container_exists --placeholder false -- az storage container-rm exists \
+      --storage-account "$STORAGE_ACCOUNT" --resource-group "$RESOURCE_GROUP" --name "$deployment_container" \
+      --query exists -o tsv
+    if [[ $container_exists == true ]]; then
+      say "reusing blob container $deployment_container (deployment packages)"
+    else
+      say "creating blob container $deployment_container for the deployment packages (private)"
+      run -- az storage container-rm create --storage-account "$STORAGE_ACCOUNT" --resource-group "$RESOURCE_GROUP" \
+        --name "$deployment_container" --public-access off --output none
+    fi
+  fi
 fi
 
 # ---------------------------------------------------------------------------------------------------------------
+# describe_hosting: sets function_plan (flex, consumption, premium or dedicated), function_os (linux or windows)
+# and hosting (words for people) from the function app as Azure describes it. `az functionapp show` returns a
+# Flex Consumption app as Azure Resource Manager's JSON (properties.sku, properties.serverFarmId) and any other app
+# as the SDK's flattened model (appServicePlanId, no sku): each query asks for both shapes.
+describe_hosting() {
+  run --into app_kind --placeholder "functionapp,linux" -- \
+    az functionapp show --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" --query kind -o tsv
+  function_os=windows
+  [[ $app_kind == *linux* ]] && function_os=linux
+  run --into app_sku --placeholder "" -- \
+    az functionapp show --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" --query properties.sku -o tsv
+  if [[ $app_sku == FlexConsumption ]]; then
+    function_plan=flex
+    hosting="Flex Consumption plan, $function_os"
+    return 0
+  fi
+  run --into plan_id --placeholder "<app-service-plan-id>" -- az functionapp show --name "$FUNCTION_APP_NAME" \
+    --resource-group "$RESOURCE_GROUP" --query "appServicePlanId || properties.serverFarmId" -o tsv
+  [[ -n $plan_id ]] || die "the function app $FUNCTION_APP_NAME has no App Service plan"
+  run --into plan_tier --placeholder "<plan-tier>" -- az functionapp plan show --ids "$plan_id" --query sku.tier -o tsv
+  case $plan_tier in
+    FlexConsumption) function_plan=flex hosting="Flex Consumption plan, $function_os" ;;
+    Dynamic) function_plan=consumption hosting="Consumption plan, $function_os" ;;
+    ElasticPremium) function_plan=premium hosting="Elastic Premium plan, $function_os" ;;
+    *) function_plan=dedicated hosting="App Service plan (tier ${plan_tier:-unknown}), $function_os" ;;
+  esac
+  if $dry_run; then
+    function_plan=$HOSTING_PLAN hosting="the plan Azure reports, $function_os"
+  fi
+}
+
 step "4/12 Function app $FUNCTION_APP_NAME"
-run --missing-ok --into function_app_id -- \
+run --missing-ok --into function_app_id \
+  --placeholder "$($existing_function_app && echo "<id-of-$FUNCTION_APP_NAME>")" -- \
   az functionapp show --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" --query id -o tsv
 if [[ -n $function_app_id ]]; then
-  say "reusing function app $FUNCTION_APP_NAME"
+  describe_hosting
+  if $existing_function_app; then
+    say "using the existing function app $FUNCTION_APP_NAME ($hosting); it is never created or moved here"
+  else
+    say "reusing function app $FUNCTION_APP_NAME ($hosting)"
+  fi
+  if [[ $function_plan != "$HOSTING_PLAN" ]]; then
+    say "note: HOSTING_PLAN=$HOSTING_PLAN applies only to a function app created here; this one stays as it is"
+  fi
+elif $existing_function_app; then
+  die "EXISTING_FUNCTION_APP=true, but there is no function app $FUNCTION_APP_NAME in resource group" \
+    "$RESOURCE_GROUP: check FUNCTION_APP_NAME and RESOURCE_GROUP, or set EXISTING_FUNCTION_APP=false to create it"
+elif [[ $HOSTING_PLAN == flex ]]; then
+  function_plan=flex function_os=linux hosting="Flex Consumption plan, linux"
+  say "creating function app $FUNCTION_APP_NAME (Flex Consumption, Java $JAVA_VERSION, $INSTANCE_MEMORY_MB MB" \
+    "instances, at most $MAXIMUM_INSTANCE_COUNT; deployment package in container $deployment_container, reached" \
+    "with the app's system-assigned identity)"
+  run -- az functionapp create --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" \
+    --storage-account "$STORAGE_ACCOUNT" --flexconsumption-location "$LOCATION" \
+    --runtime java --runtime-version "$JAVA_VERSION" \
+    --instance-memory "$INSTANCE_MEMORY_MB" --maximum-instance-count "$MAXIMUM_INSTANCE_COUNT" \
+    --deployment-storage-name "$STORAGE_ACCOUNT" --deployment-storage-container-name "$deployment_container" \
+    --deployment-storage-auth-type SystemAssignedIdentity --output none
 else
-  say "creating function app $FUNCTION_APP_NAME (Linux, consumption plan, Functions v4, Java 17, system identity)"
+  function_plan=consumption function_os=linux hosting="Consumption plan, linux"
+  say "creating function app $FUNCTION_APP_NAME (Linux, legacy consumption plan, Functions v4, Java $JAVA_VERSION," \
+    "system identity)"
   run -- az functionapp create --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" \
     --storage-account "$STORAGE_ACCOUNT" --consumption-plan-location "$LOCATION" --os-type Linux \
-    --runtime java --runtime-version 17 --functions-version 4 --assign-identity '[system]' --output none
+    --runtime java --runtime-version "$JAVA_VERSION" --functions-version 4 --assign-identity '[system]' --output none
+fi
+if [[ $function_plan == consumption && $function_os == linux ]]; then
+  warn "$FUNCTION_APP_NAME is on the Linux Consumption plan, which Microsoft has frozen (no new features or" \
+    "language versions after 30 September 2025) and retires on 30 September 2028: move it to Flex Consumption," \
+    "$migration_doc"
 fi
 run --into function_principal_id --placeholder "<function-app-identity-object-id>" -- \
   az functionapp identity show --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" \
@@ -142,7 +240,8 @@ if $allow_relay; then
   say "ALLOW_RELAY=true: the function app's identity (client id $function_identity_client_id) may call the function"
 fi
 run --into function_host --placeholder "$FUNCTION_APP_NAME.azurewebsites.net" -- \
-  az functionapp show --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" --query defaultHostName -o tsv
+  az functionapp show --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" \
+  --query "defaultHostName || properties.defaultHostName" -o tsv
 [[ -n $function_host ]] || die "the function app $FUNCTION_APP_NAME has no default host name"
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -432,8 +531,12 @@ run -- az functionapp config appsettings set --name "$FUNCTION_APP_NAME" --resou
 
 # ---------------------------------------------------------------------------------------------------------------
 step "11/12 Build and deploy the code"
+# The plugin deploys to the app that exists now (its plan read from Azure; on Flex Consumption one package into
+# the deployment container) and sets the app's Java version and OS from these properties.
+say "deploying with azure-functions-maven-plugin: Java $JAVA_VERSION on $function_os ($hosting)"
 run --in "$repo_root" -- mvn -B package azure-functions:deploy "-DfunctionAppName=$FUNCTION_APP_NAME" \
-  "-DfunctionResourceGroup=$RESOURCE_GROUP" "-DfunctionRegion=$LOCATION"
+  "-DfunctionResourceGroup=$RESOURCE_GROUP" "-DfunctionRegion=$LOCATION" "-DfunctionJavaVersion=$JAVA_VERSION" \
+  "-DfunctionOs=$function_os"
 
 # ---------------------------------------------------------------------------------------------------------------
 step "12/12 API Management API '$APIM_API_ID', named value and policy"
@@ -503,6 +606,7 @@ cat <<EOF
   subscription                   $subscription_id
   resource group                 $RESOURCE_GROUP ($LOCATION)
   function app                   https://$function_host  (health: https://$function_host/api/health)
+  hosting                        $hosting, Java $JAVA_VERSION
   function app identity          $function_principal_id
   app registration               '$APP_REGISTRATION_NAME' client id $client_id, App ID URI $app_id_uri
   service principal              $function_sp_id (appRoleAssignmentRequired=true)

@@ -49,8 +49,10 @@ if [[ -n $AZURE_SUBSCRIPTION ]]; then
   run -- az account set --subscription "$AZURE_SUBSCRIPTION"
 fi
 run --into subscription_id -- az account show --query id -o tsv
+# Flex Consumption apps come back as Azure Resource Manager's JSON (properties.defaultHostName), others flattened.
 run --into function_host -- az functionapp show --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" \
-  --query defaultHostName -o tsv
+  --query "defaultHostName || properties.defaultHostName" -o tsv
+[[ -n $function_host ]] || die "the function app $FUNCTION_APP_NAME has no default host name"
 run --into client_id -- az ad app list --filter "displayName eq '$app_name_odata'" --query "[0].appId" -o tsv
 [[ -n $client_id ]] || die "no app registration named '$APP_REGISTRATION_NAME': run deploy.sh first"
 run --into apim_gateway -- az apim show --name "$apim_name" --resource-group "$apim_resource_group" \

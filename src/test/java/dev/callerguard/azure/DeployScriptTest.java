@@ -66,9 +66,16 @@ class DeployScriptTest {
                 "[dry-run] az storage account create --name callerguardstore01 --resource-group callerguard-rg"
                         + " --location westeurope --sku Standard_LRS --kind StorageV2 --min-tls-version TLS1_2"
                         + " --allow-blob-public-access false --https-only true --output none",
+                "[dry-run] az storage container-rm create --storage-account callerguardstore01"
+                        + " --resource-group callerguard-rg --name app-package-callerguard-func-01 --public-access off",
                 "[dry-run] az functionapp create --name callerguard-func-01 --resource-group callerguard-rg"
-                        + " --storage-account callerguardstore01 --consumption-plan-location westeurope --os-type Linux"
-                        + " --runtime java --runtime-version 17 --functions-version 4 --assign-identity '[system]'",
+                        + " --storage-account callerguardstore01 --flexconsumption-location westeurope"
+                        + " --runtime java --runtime-version 17 --instance-memory 2048 --maximum-instance-count 40"
+                        + " --deployment-storage-name callerguardstore01"
+                        + " --deployment-storage-container-name app-package-callerguard-func-01"
+                        + " --deployment-storage-auth-type SystemAssignedIdentity --output none",
+                "[dry-run] az functionapp show --name callerguard-func-01 --resource-group callerguard-rg"
+                        + " --query 'defaultHostName || properties.defaultHostName' -o tsv",
                 "[dry-run] az ad app create --display-name 'CallerGuard API' --sign-in-audience AzureADMyOrg",
                 "[dry-run] az ad app update --id '<function-client-id>' --identifier-uris 'api://<function-client-id>'",
                 "\"requestedAccessTokenVersion\": 2",
@@ -89,7 +96,7 @@ class DeployScriptTest {
                         + " 'CALLERGUARD_ALLOWED_CALLERS=<apim-identity-object-id>'",
                 "[dry-run] (cd " + SCRIPTS.getParent().getParent() + " && mvn -B package azure-functions:deploy"
                         + " -DfunctionAppName=callerguard-func-01 -DfunctionResourceGroup=callerguard-rg"
-                        + " -DfunctionRegion=westeurope)",
+                        + " -DfunctionRegion=westeurope -DfunctionJavaVersion=17 -DfunctionOs=linux)",
                 "[dry-run] az apim nv create --service-name callerguard-apim-01 --resource-group callerguard-rg"
                         + " --named-value-id callerguard-app-id-uri",
                 "[dry-run] az apim api create --service-name callerguard-apim-01 --resource-group callerguard-rg"
@@ -100,7 +107,8 @@ class DeployScriptTest {
                 "authentication-managed-identity resource=\\\"{{callerguard-app-id-uri}}\\\"",
                 "/service/callerguard-apim-01/apis/callerguard/policies/policy?api-version=2022-08-01'",
                 "Dry run finished");
-        assertThat(result.stdout()).doesNotContain("  $ ");
+        assertThat(result.stdout()).doesNotContain("  $ ", "--consumption-plan-location");
+        assertThat(result.stderr()).doesNotContain("WARNING");
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -118,6 +126,7 @@ class DeployScriptTest {
         List<String> expected = new ArrayList<>(List.of(
                 "az group create",
                 "az storage account create",
+                "az storage container-rm create",
                 "az functionapp create",
                 "az ad app create",
                 "az ad app update",
@@ -156,18 +165,32 @@ class DeployScriptTest {
     }
 
     @Test
-    void functionAppIsLinuxConsumptionFunctionsV4Java17WithSystemIdentity() throws Exception {
+    void functionAppIsFlexConsumptionJava17WithItsPackageInAPrivateContainerReachedByItsSystemIdentity()
+            throws Exception {
         FakeAzure azure = FakeAzure.empty(dir);
         deploy(azure);
 
+        FakeCall container = only(azure, "az storage container-rm create");
+        assertThat(container.option("--storage-account")).isEqualTo("callerguardstore01");
+        assertThat(container.option("--name")).isEqualTo("app-package-callerguard-func-01");
+        assertThat(container.option("--public-access")).isEqualTo("off");
         FakeCall create = only(azure, "az functionapp create");
-        assertThat(create.option("--os-type")).isEqualTo("Linux");
-        assertThat(create.option("--consumption-plan-location")).isEqualTo("westeurope");
-        assertThat(create.option("--functions-version")).isEqualTo("4");
+        assertThat(create.option("--flexconsumption-location")).isEqualTo("westeurope");
         assertThat(create.option("--runtime")).isEqualTo("java");
         assertThat(create.option("--runtime-version")).isEqualTo("17");
-        assertThat(create.option("--assign-identity")).isEqualTo("[system]");
+        assertThat(create.option("--instance-memory")).isEqualTo("2048");
+        assertThat(create.option("--maximum-instance-count")).isEqualTo("40");
         assertThat(create.option("--storage-account")).isEqualTo("callerguardstore01");
+        assertThat(create.option("--deployment-storage-name")).isEqualTo("callerguardstore01");
+        assertThat(create.option("--deployment-storage-container-name")).isEqualTo(container.option("--name"));
+        assertThat(create.option("--deployment-storage-auth-type"))
+                .as("the package is reached with the app's identity, not a storage key").isEqualTo("SystemAssignedIdentity");
+        assertThat(create.argv()).doesNotContain("--consumption-plan-location", "--os-type", "--functions-version",
+                "--deployment-storage-auth-value");
+        List<FakeCall> calls = azure.calls();
+        assertThat(calls.indexOf(container)).as("the container must exist before the app names it")
+                .isLessThan(calls.indexOf(create));
+        assertThat(azure.calls()).extracting(FakeCall::command).doesNotContain("az functionapp identity assign");
     }
 
     @Test
@@ -306,7 +329,8 @@ class DeployScriptTest {
         FakeCall mvn = only(azure, "mvn");
         assertThat(mvn.argv()).containsExactly("mvn", "cwd=" + SCRIPTS.getParent().getParent(), "-B", "package",
                 "azure-functions:deploy", "-DfunctionAppName=callerguard-func-01",
-                "-DfunctionResourceGroup=callerguard-rg", "-DfunctionRegion=westeurope");
+                "-DfunctionResourceGroup=callerguard-rg", "-DfunctionRegion=westeurope", "-DfunctionJavaVersion=17",
+                "-DfunctionOs=linux");
     }
 
     @Test
@@ -372,7 +396,9 @@ class DeployScriptTest {
         assertThat(azure.calls()).extracting(FakeCall::command)
                 .doesNotContain("az ad app update", "az apim update", "az apim nv update", "az rest PATCH servicePrincipals");
         assertThat(result.stdout()).contains("reusing resource group callerguard-rg",
-                "reusing storage account callerguardstore01", "reusing function app callerguard-func-01",
+                "reusing storage account callerguardstore01",
+                "reusing blob container app-package-callerguard-func-01 (deployment packages)",
+                "reusing function app callerguard-func-01 (Flex Consumption plan, linux)",
                 "reusing app registration 'CallerGuard API' (client id " + CLIENT_ID + ")",
                 "reusing App ID URI api://" + CLIENT_ID, "reusing service principal " + FUNCTION_SP_ID,
                 "reusing API Management callerguard-apim-01", "reusing the assignment of Function.Invoke",

@@ -29,6 +29,8 @@ final class FakeAzure {
     static final String INVOKE_ROLE_ID = "1f000000-0000-4000-8000-00000000a2a2";
     static final String REPORTS_ROLE_ID = "2f000000-0000-4000-8000-00000000a2a2";
     static final String APIM_KEY = "fake-apim-primary-key-0123456789";
+    /** The blob container deploy.sh makes for a Flex Consumption app's deployment packages. */
+    static final String DEPLOYMENT_CONTAINER = "app-package-callerguard-func-01";
 
     static final Path SCRIPTS = Path.of("scripts", "azure").toAbsolutePath();
     static final Path EXAMPLE_CONFIG = SCRIPTS.resolve("config.env.example");
@@ -69,6 +71,7 @@ final class FakeAzure {
             azure.exists(key);
         }
         azure.exists("apim-nv", "api://" + CLIENT_ID);
+        azure.exists("container-" + DEPLOYMENT_CONTAINER);
         for (String id : OPERATION_IDS) {
             azure.exists("apim-op-" + id);
         }
@@ -92,6 +95,15 @@ final class FakeAzure {
     /** Function.Invoke is already assigned to {@code principalId} (APIM's identity: "role-assignment"). */
     FakeAzure assigned(String principalId) throws IOException {
         return exists(principalId.equals(APIM_PRINCIPAL_ID) ? "role-assignment" : "role-assignment-" + principalId);
+    }
+
+    /**
+     * The function app exists on a plan of this tier ("FlexConsumption", "Dynamic", "ElasticPremium", "Standard"...)
+     * and is of this kind ("functionapp,linux", or "functionapp" for Windows).
+     */
+    FakeAzure functionApp(String planTier, String kind) throws IOException {
+        return exists("functionapp").exists("functionapp-identity").exists("functionapp-plan", planTier)
+                .exists("functionapp-kind", kind);
     }
 
     FakeAzure missing(String key) throws IOException {
