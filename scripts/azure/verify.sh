@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Checks a deployment made by deploy.sh against the real thing, and prints one line per check:
 #   anonymous      GET https://<app>/api/hello without a token          -> 401 with WWW-Authenticate (Easy Auth)
+#   forged header  GET /api/whoami with a made-up X-MS-CLIENT-PRINCIPAL -> 401 or 403: Easy Auth runs in front
+#                  naming API Management's identity, no token              of the function and drops the header
+#                                                                         (CallerGuard would accept it otherwise)
 #   user token     GET /api/hello with the signed-in user's token       -> refused: Entra will not issue it
 #                  (AADSTS error) or the function answers 401/403
 #   through APIM   GET https://<apim>/<path>/whoami with a subscription -> 200, objectId = APIM's identity
@@ -16,7 +19,7 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 # Assigned by `run --into` (which shellcheck cannot follow).
-subscription_id="" function_host="" client_id="" apim_gateway="" apim_principal_id=""
+subscription_id="" function_host="" client_id="" apim_gateway="" apim_principal_id="" tenant_id="" apim_client_id=""
 
 parse_common_options "$@"
 $dry_run && die "verify.sh has no --dry-run: it only reads"
@@ -49,6 +52,7 @@ if [[ -n $AZURE_SUBSCRIPTION ]]; then
   run -- az account set --subscription "$AZURE_SUBSCRIPTION"
 fi
 run --into subscription_id -- az account show --query id -o tsv
+run --into tenant_id -- az account show --query tenantId -o tsv
 # Flex Consumption apps come back as Azure Resource Manager's JSON (properties.defaultHostName), others flattened.
 run --into function_host -- az functionapp show --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" \
   --query "defaultHostName || properties.defaultHostName" -o tsv
@@ -60,6 +64,7 @@ run --into apim_gateway -- az apim show --name "$apim_name" --resource-group "$a
 run --into apim_principal_id -- az apim show --name "$apim_name" --resource-group "$apim_resource_group" \
   --query identity.principalId -o tsv
 [[ -n $apim_principal_id ]] || die "API Management $apim_name has no system-assigned identity: run deploy.sh"
+run --into apim_client_id -- az ad sp show --id "$apim_principal_id" --query appId -o tsv
 function_url="https://$function_host"
 
 step "1. Anonymous call to the function"
@@ -78,7 +83,25 @@ else
   record "anonymous /api/hello" "401 + WWW-Authenticate" "$got" fail
 fi
 
-step "2. The signed-in user's own token for api://$client_id"
+step "2. A forged Easy Auth principal header, without a token"
+# The principal Easy Auth would send for API Management's identity, made up here: if it reached CallerGuard, the
+# function would answer 200. Easy Auth must refuse the call (no token) and never pass a client's header on.
+claim() { printf '{"typ":"%s","val":"%s"}' "$1" "$2"; }
+principal=$(printf '{"auth_typ":"aad","claims":[%s],"name_typ":"name","role_typ":"roles"}' \
+  "$(claim tid "$tenant_id"),$(claim aud "api://$client_id"),$(claim oid "$apim_principal_id"),$(claim sub "$apim_principal_id"),$(claim azp "$apim_client_id"),$(claim appid "$apim_client_id"),$(claim idtyp app),$(claim roles Function.Invoke)")
+{
+  printf 'X-MS-CLIENT-PRINCIPAL: %s\n' "$(printf '%s' "$principal" | base64 | tr -d '\n')"
+  printf 'X-MS-CLIENT-PRINCIPAL-IDP: aad\n'
+  printf 'X-MS-CLIENT-PRINCIPAL-ID: %s\n' "$apim_principal_id"
+} >"$work_dir/forged-principal"
+http_get "$function_url/api/whoami" "$work_dir/forged-principal"
+if [[ $http_status == 401 || $http_status == 403 ]]; then
+  record "forged principal /api/whoami" "401 or 403" "$http_status" pass
+else
+  record "forged principal /api/whoami" "401 or 403" "$http_status" fail
+fi
+
+step "3. The signed-in user's own token for api://$client_id"
 echo "  \$ az account get-access-token --resource api://$client_id --query accessToken -o tsv"
 token_status=0
 user_token=$(az account get-access-token --resource "api://$client_id" --query accessToken -o tsv \
@@ -103,7 +126,7 @@ else
   fi
 fi
 
-step "3. Through API Management (its managed identity)"
+step "4. Through API Management (its managed identity)"
 apim_key=""
 run --into apim_key -- az rest --method POST \
   --uri "https://management.azure.com/subscriptions/$subscription_id/resourceGroups/$apim_resource_group/providers/Microsoft.ApiManagement/service/$apim_name/subscriptions/master/listSecrets?api-version=2022-08-01" \
@@ -121,7 +144,7 @@ else
   record "APIM /$APIM_API_PATH/whoami" "$expected" "$http_status, objectId ${object_id:-none}" fail
 fi
 
-step "4. Health probe (excluded from Easy Auth)"
+step "5. Health probe (excluded from Easy Auth)"
 http_get "$function_url/api/health"
 if [[ $http_status == 200 ]]; then
   record "anonymous /api/health" "200" "$http_status" pass

@@ -5,8 +5,15 @@ import static dev.callerguard.azure.FakeAzure.APIM_PRINCIPAL_ID;
 import static dev.callerguard.azure.FakeAzure.CLIENT_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.azure.functions.HttpResponseMessage;
+import com.microsoft.azure.functions.HttpStatus;
+import dev.callerguard.auth.GuardSettings;
 import dev.callerguard.azure.FakeAzure.ScriptResult;
+import dev.callerguard.testing.GuardedApp;
+import dev.callerguard.testing.TestContext;
+import dev.callerguard.testing.TestHttpRequest;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -27,8 +34,9 @@ class VerifyScriptTest {
         ScriptResult result = verify(azure);
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(result.stdout()).contains(TABLE_HEADER, "all 4 checks passed");
+        assertThat(result.stdout()).contains(TABLE_HEADER, "all 5 checks passed");
         assertThat(row(result, "anonymous /api/hello")).contains("401 + WWW-Authenticate (Bearer)").endsWith("PASS");
+        assertThat(row(result, "forged principal /api/whoami")).contains("401 or 403", "401").endsWith("PASS");
         assertThat(row(result, "user token /api/hello")).contains("token issued, call 403", "PASS");
         assertThat(row(result, "APIM /callerguard/whoami"))
                 .contains("200, objectId " + APIM_PRINCIPAL_ID, "PASS");
@@ -46,12 +54,14 @@ class VerifyScriptTest {
         assertThat(curls).extracting(call -> call.argv().stream().filter(arg -> arg.startsWith("https://"))
                 .findFirst().orElseThrow()).containsExactly(
                 "https://callerguard-func-01.azurewebsites.net/api/hello",
+                "https://callerguard-func-01.azurewebsites.net/api/whoami",
                 "https://callerguard-func-01.azurewebsites.net/api/hello",
                 "https://callerguard-apim-01.azure-api.net/callerguard/whoami",
                 "https://callerguard-func-01.azurewebsites.net/api/health");
         assertThat(curls.get(0).argv()).noneMatch(arg -> arg.startsWith("header:"));
-        assertThat(curls.get(1).argv()).contains("header:Authorization");
-        assertThat(curls.get(2).argv()).contains("header:Ocp-Apim-Subscription-Key");
+        assertThat(curls.get(1).argv()).contains("header:X-MS-CLIENT-PRINCIPAL").doesNotContain("header:Authorization");
+        assertThat(curls.get(2).argv()).contains("header:Authorization");
+        assertThat(curls.get(3).argv()).contains("header:Ocp-Apim-Subscription-Key");
         assertThat(curls).allSatisfy(call -> assertThat(String.join(" ", call.argv()))
                 .as("secrets stay off command lines").doesNotContain(APIM_KEY, "fake-user-token"));
         FakeCall token = azure.calls().stream().filter(call -> call.command().equals("az account get-access-token"))
@@ -72,7 +82,7 @@ class VerifyScriptTest {
 
         assertThat(result.exitCode()).isNotZero();
         assertThat(row(result, "anonymous /api/hello")).contains("200 + WWW-Authenticate (Bearer)").endsWith("FAIL");
-        assertThat(result.stdout()).contains("1 of 4 checks FAILED");
+        assertThat(result.stdout()).contains("1 of 5 checks FAILED");
     }
 
     @Test
@@ -86,6 +96,42 @@ class VerifyScriptTest {
     }
 
     @Test
+    void failsWhenAForgedPrincipalHeaderReachesTheFunction() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir).curl("forged-status", "200");
+
+        ScriptResult result = verify(azure);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(row(result, "forged principal /api/whoami")).contains("200").endsWith("FAIL");
+        assertThat(result.stdout()).contains("1 of 5 checks FAILED");
+    }
+
+    @Test
+    void theForgedPrincipalIsOneCallerGuardWouldAcceptWereEasyAuthNotInFront() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir);
+        verify(azure);
+        String forged = Files.readString(azure.state.resolve("client-principal"));
+        assertThat(String.join(" ", azure.calls().stream().map(call -> String.join(" ", call.argv()))
+                .collect(Collectors.toList()))).as("the header value stays off command lines").doesNotContain(forged);
+
+        try (GuardedApp app = new GuardedApp()) {
+            // The app settings deploy.sh sets, and the platform's WEBSITE_AUTH_ENABLED.
+            app.settings.put(GuardSettings.TENANT_ID, FakeAzure.TENANT);
+            app.settings.put(GuardSettings.AUDIENCES, "api://" + CLIENT_ID + "," + CLIENT_ID);
+            app.settings.put(GuardSettings.ALLOWED_CALLERS, APIM_PRINCIPAL_ID);
+            app.settings.put(GuardSettings.REQUIRED_ROLES, "Function.Invoke");
+            app.settings.put(GuardSettings.EASY_AUTH, "required");
+            app.settings.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
+            HttpResponseMessage response = app.guard().handle(
+                    TestHttpRequest.get("/api/whoami").header("x-ms-client-principal", forged),
+                    new TestContext("whoami"), caller -> TestHttpRequest.get("/").createResponseBuilder(HttpStatus.OK)
+                            .body(caller.objectId()).build());
+
+            assertThat(response.getStatusCode()).as("a header only Easy Auth may send decides the call").isEqualTo(200);
+        }
+    }
+
+    @Test
     void userTokenRefusedByEntraCountsAsRefused() throws Exception {
         FakeAzure azure = FakeAzure.deployed(dir).exists("user-token-refused");
 
@@ -93,7 +139,7 @@ class VerifyScriptTest {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(row(result, "user token /api/hello")).contains("no token: AADSTS65001").endsWith("PASS");
-        assertThat(azure.calls()).filteredOn(call -> call.program().equals("curl")).hasSize(3);
+        assertThat(azure.calls()).filteredOn(call -> call.program().equals("curl")).hasSize(4);
     }
 
     @Test
