@@ -52,6 +52,8 @@ class AzureCliLinesIT {
         DEPLOY_BRANCHES.put("API Management without identity (apim update)", azure -> azure.missing("apim-identity"));
         DEPLOY_BRANCHES.put("named value with another value (apim nv update)",
                 azure -> azure.exists("apim-nv", "api://other"));
+        DEPLOY_BRANCHES.put("function app on an App Service plan (plan show --ids)",
+                azure -> azure.functionApp("ElasticPremium", "functionapp,linux"));
     }
 
     @TempDir
@@ -61,18 +63,8 @@ class AzureCliLinesIT {
     void everyAzLineOfDeployAndVerifyIsAcceptedByTheRealCli() throws Exception {
         RealAzureCli cli = RealAzureCli.installed();
         long start = System.nanoTime();
-        // Each unique argv (without the leading "az") with the runs that produced it, in the order first seen.
-        Map<List<String>, Set<String>> sources = new LinkedHashMap<>();
         Map<String, int[]> counts = new LinkedHashMap<>();
-        for (DeploySettings settings : DeploySettings.MATRIX) {
-            add(sources, counts, "dry run, " + settings.name(), dryRunLines(settings));
-        }
-        for (DeploySettings settings : DeploySettings.MATRIX) {
-            add(sources, counts, "verify.sh on the fake, " + settings.name(), verifyLines(settings));
-        }
-        for (Map.Entry<String, FakeChange> branch : DEPLOY_BRANCHES.entrySet()) {
-            add(sources, counts, "deploy.sh on the fake, " + branch.getKey(), deployLines(branch.getValue()));
-        }
+        Map<List<String>, Set<String>> sources = scriptLines(counts);
         List<List<String>> checkable = new ArrayList<>();
         List<String> unchecked = new ArrayList<>();
         for (List<String> args : sources.keySet()) {
@@ -120,6 +112,94 @@ class AzureCliLinesIT {
         assertThat(checks.get(1).firstErrorLine()).contains("unrecognized arguments", "--instance-memroy");
         assertThat(checks.get(2).verdict()).as(checks.get(2).toString()).isEqualTo(Verdict.REFUSED);
         assertThat(checks.get(2).firstErrorLine()).contains("SystemAssigned", "is not a valid value");
+    }
+
+    /**
+     * The fake az of the behaviour tests refuses (exit 2) every line the real parser refuses, among the lines
+     * near those the scripts send: for one line of each command in the fake's grammar, the line with an option
+     * the command lacks, without each of its required options, and with each value that has allowed values (or
+     * must be an integer) replaced by one that is not allowed. The fake may be stricter than the real CLI (it
+     * knows only the options the scripts use); it must never be more lenient.
+     */
+    @Test
+    void theFakeAzRefusesWhatTheRealCliRefuses() throws Exception {
+        RealAzureCli cli = RealAzureCli.installed();
+        FakeAzGrammar grammar = FakeAzGrammar.read();
+        Map<String, List<String>> baseLines = new LinkedHashMap<>();
+        for (List<String> args : scriptLines(new LinkedHashMap<>()).keySet()) {
+            FakeAzGrammar.Command command = grammar.commandOf(args);
+            assertThat(command).as("the fake's grammar has no entry for az " + String.join(" ", args)).isNotNull();
+            baseLines.putIfAbsent(command.words(), args);
+        }
+        assertThat(baseLines.keySet()).as("every command of the fake's grammar is one the scripts run")
+                .containsExactlyInAnyOrderElementsOf(grammar.commandWords());
+        List<List<String>> mutations = new ArrayList<>();
+        List<String> unknownOptionMutations = new ArrayList<>();
+        for (List<String> base : baseLines.values()) {
+            FakeAzGrammar.Command command = grammar.commandOf(base);
+            List<String> unknown = new ArrayList<>(base);
+            unknown.addAll(List.of("--no-such-option", "x"));
+            mutations.add(unknown);
+            unknownOptionMutations.add(String.join(" ", unknown));
+            for (List<String> names : command.required()) {
+                mutations.add(FakeAzGrammar.without(base, names));
+            }
+            command.allowedValues().forEach((option, allowed) -> {
+                int at = base.indexOf(option);
+                if (at >= 0) {
+                    List<String> changed = new ArrayList<>(base);
+                    changed.set(at + 1, allowed.equals(List.of("int")) ? "many" : "not-an-allowed-value");
+                    mutations.add(changed);
+                }
+            });
+        }
+
+        List<Check> real = cli.checkAll(mutations);
+
+        List<String> moreLenient = new ArrayList<>();
+        List<String> stricter = new ArrayList<>();
+        int realRefused = 0;
+        for (Check check : real) {
+            int fakeExit = FakeAzGrammar.runFake(check.args(), Files.createTempDirectory(dir, "fake"));
+            String line = "az " + String.join(" ", check.args());
+            // Refused: a parse error (exit 2), or an error before any login (exit 1 without "az login"), as for a
+            // resource command without --name or --ids ("(--name | --ids) are required").
+            if (check.verdict() != Verdict.ACCEPTED) {
+                realRefused++;
+                if (fakeExit != 2) {
+                    moreLenient.add(line + "\n    real: " + check.firstErrorLine() + "\n    fake: exit " + fakeExit);
+                }
+            } else if (fakeExit == 2) {
+                stricter.add(line);
+            }
+            if (unknownOptionMutations.contains(String.join(" ", check.args()))) {
+                assertThat(check.verdict()).as("the real CLI refuses an unknown option: " + check).isEqualTo(Verdict.REFUSED);
+            }
+        }
+        System.out.printf("Fake az against the real az CLI 2.74: %d lines near the scripts' (%d commands), the real"
+                + " CLI refuses %d, the fake refuses all of those; the fake alone refuses %d%n", real.size(),
+                baseLines.size(), realRefused, stricter.size());
+        stricter.forEach(line -> System.out.println("  fake stricter: " + line));
+        assertThat(moreLenient).as("lines the real CLI refuses and the fake az accepts").isEmpty();
+    }
+
+    /**
+     * Each unique argv (without the leading "az") of the scripts, with the runs that produced it, in the order
+     * first seen; {@code counts} gets each run's number of lines and of lines not seen before.
+     */
+    private Map<List<String>, Set<String>> scriptLines(Map<String, int[]> counts)
+            throws IOException, InterruptedException {
+        Map<List<String>, Set<String>> sources = new LinkedHashMap<>();
+        for (DeploySettings settings : DeploySettings.MATRIX) {
+            add(sources, counts, "dry run, " + settings.name(), dryRunLines(settings));
+        }
+        for (DeploySettings settings : DeploySettings.MATRIX) {
+            add(sources, counts, "verify.sh on the fake, " + settings.name(), verifyLines(settings));
+        }
+        for (Map.Entry<String, FakeChange> branch : DEPLOY_BRANCHES.entrySet()) {
+            add(sources, counts, "deploy.sh on the fake, " + branch.getKey(), deployLines(branch.getValue()));
+        }
+        return sources;
     }
 
     /** The az lines of deploy.sh's dry run with {@code settings}, as argvs without "az". */

@@ -14,8 +14,12 @@ import java.util.regex.Pattern;
  */
 final class DryRunPlaceholders {
     private static final Pattern PLACEHOLDER = Pattern.compile("<([A-Za-z0-9][A-Za-z0-9.-]*)>");
-    /** Placeholders that are not ids, with a fitting value. Today's deploy.sh prints none. */
-    private static final Map<String, String> NOT_IDS = Map.of();
+    /** Placeholders that are not GUIDs, with a fitting value. */
+    private static final Map<String, String> NOT_IDS = Map.of(
+            // The App Service plan of an existing function app: an Azure Resource Manager id (az parses --ids).
+            "app-service-plan-id", "/subscriptions/" + UUID.nameUUIDFromBytes("subscription-id".getBytes(
+                    StandardCharsets.UTF_8)) + "/resourceGroups/callerguard-rg/providers/Microsoft.Web/serverfarms/"
+                    + "WestEuropeLinuxDynamicPlan");
 
     private DryRunPlaceholders() {
     }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * real CLI 2.74 refuses the same lines is checked by AzureCliLinesIT.)
  */
 class FakeAzGrammarTest {
-    private static final Path FAKE_AZ = Path.of("src", "test", "resources", "azure", "bin", "az").toAbsolutePath();
+    private static final Path FAKE_AZ = FakeAzGrammar.FAKE_AZ;
     private static final List<String> FLEX_CREATE = List.of("functionapp", "create", "--name", "app",
             "--resource-group", "rg", "--storage-account", "store", "--flexconsumption-location", "westeurope",
             "--runtime", "java", "--runtime-version", "21", "--instance-memory", "2048", "--maximum-instance-count",
