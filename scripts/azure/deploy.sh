@@ -39,11 +39,12 @@ readonly operations=(
 # Assigned by `run --into` (which shellcheck cannot follow).
 group_exists="" has_uri="" other_roles="" invoke_role_id="" reports_role_id="" app_object_id=""
 assignment_required="" apim_gateway="" function_identity_client_id="" container_exists="" app_kind=""
-app_sku="" plan_id="" plan_tier=""
+app_sku="" plan_id="" plan_tier="" app_java=""
 
 parse_common_options "$@"
 load_config
 require_tools az mvn
+$existing_function_app && require_tools jar
 [[ -f $policy_file ]] || die "missing $policy_file"
 grep -q "{{$named_value_id}}" "$policy_file" || die "$policy_file must use the named value {{$named_value_id}}"
 if $dry_run; then
@@ -134,19 +135,6 @@ else
       --location "$LOCATION" --sku Standard_LRS --kind StorageV2 --min-tls-version TLS1_2 \
       --allow-blob-public-access false --https-only true --output none
   fi
-  if [[ $HOSTING_PLAN == flex ]]; then
-    # Through Azure Resource Manager (container-rm): no storage key is read or needed.
-    run --into container_exists --placeholder false -- az storage container-rm exists \
-      --storage-account "$STORAGE_ACCOUNT" --resource-group "$RESOURCE_GROUP" --name "$deployment_container" \
-      --query exists -o tsv
-    if [[ $container_exists == true ]]; then
-      say "reusing blob container $deployment_container (deployment packages)"
-    else
-      say "creating blob container $deployment_container for the deployment packages (private)"
-      run -- az storage container-rm create --storage-account "$STORAGE_ACCOUNT" --resource-group "$RESOURCE_GROUP" \
-        --name "$deployment_container" --public-access off --output none
-    fi
-  fi
 fi
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -181,6 +169,30 @@ describe_hosting() {
   fi
 }
 
+# java_of_existing_app: sets app_java to the Java major version the function app runs, or stops when it runs no
+# Java that CallerGuard's package (Java 17 bytecode) runs on. Flex Consumption keeps the runtime in
+# properties.functionAppConfig.runtime; other Linux apps say "Java|17" in linuxFxVersion, Windows apps "17" in
+# javaVersion.
+java_of_existing_app() {
+  local runtime="" version=""
+  if [[ $function_plan == flex ]]; then
+    run --into runtime --placeholder java -- az functionapp show --name "$FUNCTION_APP_NAME" \
+      --resource-group "$RESOURCE_GROUP" --query properties.functionAppConfig.runtime.name -o tsv
+    run --into version --placeholder "$JAVA_VERSION" -- az functionapp show --name "$FUNCTION_APP_NAME" \
+      --resource-group "$RESOURCE_GROUP" --query properties.functionAppConfig.runtime.version -o tsv
+    [[ ${runtime,,} == java ]] || version="$runtime $version"
+  else
+    run --into version --placeholder "Java|$JAVA_VERSION" -- az functionapp config show --name "$FUNCTION_APP_NAME" \
+      --resource-group "$RESOURCE_GROUP" --query "linuxFxVersion || javaVersion" -o tsv
+    [[ ${version,,} == java\|* ]] && version=${version#*|}
+  fi
+  app_java=${version%%[!0-9]*}
+  [[ $app_java == 17 || $app_java == 21 ]] ||
+    die "EXISTING_FUNCTION_APP=true, but $FUNCTION_APP_NAME does not run Java 17 or 21 (its runtime:" \
+      "'${version:-none}'): CallerGuard's package needs one of them. Set the app's runtime to Java 17 or 21," \
+      "or set EXISTING_FUNCTION_APP=false to create an app"
+}
+
 step "4/12 Function app $FUNCTION_APP_NAME"
 run --missing-ok --into function_app_id \
   --placeholder "$($existing_function_app && echo "<id-of-$FUNCTION_APP_NAME>")" -- \
@@ -195,11 +207,28 @@ if [[ -n $function_app_id ]]; then
   if [[ $function_plan != "$HOSTING_PLAN" ]]; then
     say "note: HOSTING_PLAN=$HOSTING_PLAN applies only to a function app created here; this one stays as it is"
   fi
+  if $existing_function_app; then
+    java_of_existing_app
+    say "it runs Java $app_java"
+    [[ $app_java == "$JAVA_VERSION" ]] ||
+      say "note: JAVA_VERSION=$JAVA_VERSION applies only to a function app created here; this one keeps Java $app_java"
+  fi
 elif $existing_function_app; then
   die "EXISTING_FUNCTION_APP=true, but there is no function app $FUNCTION_APP_NAME in resource group" \
     "$RESOURCE_GROUP: check FUNCTION_APP_NAME and RESOURCE_GROUP, or set EXISTING_FUNCTION_APP=false to create it"
 elif [[ $HOSTING_PLAN == flex ]]; then
   function_plan=flex function_os=linux hosting="Flex Consumption plan, linux"
+  # Through Azure Resource Manager (container-rm): no storage key is read or needed.
+  run --into container_exists --placeholder false -- az storage container-rm exists \
+    --storage-account "$STORAGE_ACCOUNT" --resource-group "$RESOURCE_GROUP" --name "$deployment_container" \
+    --query exists -o tsv
+  if [[ $container_exists == true ]]; then
+    say "reusing blob container $deployment_container (deployment packages)"
+  else
+    say "creating blob container $deployment_container for the deployment packages (private)"
+    run -- az storage container-rm create --storage-account "$STORAGE_ACCOUNT" --resource-group "$RESOURCE_GROUP" \
+      --name "$deployment_container" --public-access off --output none
+  fi
   say "creating function app $FUNCTION_APP_NAME (Flex Consumption, Java $JAVA_VERSION, $INSTANCE_MEMORY_MB MB" \
     "instances, at most $MAXIMUM_INSTANCE_COUNT; deployment package in container $deployment_container, reached" \
     "with the app's system-assigned identity)"
@@ -531,12 +560,37 @@ run -- az functionapp config appsettings set --name "$FUNCTION_APP_NAME" --resou
 
 # ---------------------------------------------------------------------------------------------------------------
 step "11/12 Build and deploy the code"
-# The plugin deploys to the app that exists now (its plan read from Azure; on Flex Consumption one package into
-# the deployment container) and sets the app's Java version and OS from these properties.
-say "deploying with azure-functions-maven-plugin: Java $JAVA_VERSION on $function_os ($hosting)"
-run --in "$repo_root" -- mvn -B package azure-functions:deploy "-DfunctionAppName=$FUNCTION_APP_NAME" \
-  "-DfunctionResourceGroup=$RESOURCE_GROUP" "-DfunctionRegion=$LOCATION" "-DfunctionJavaVersion=$JAVA_VERSION" \
-  "-DfunctionOs=$function_os"
+if $existing_function_app; then
+  # Not the Maven plugin: besides the code, it would reconfigure an app it did not create (its update sets the
+  # Java version from the pom, httpsOnly false and, on Flex Consumption, replaces the app's identities with the one
+  # of its deployment storage). The CLI's zip deployment of the same staged package changes only the code.
+  say "deploying the staged package with the az CLI's zip deployment (the app's configuration is left as it is)"
+  run --in "$repo_root" -- mvn -B package "-DfunctionAppName=$FUNCTION_APP_NAME"
+  run -- jar --create --no-manifest --file "$work_dir/$FUNCTION_APP_NAME.zip" \
+    -C "$repo_root/target/azure-functions/$FUNCTION_APP_NAME" .
+  run -- az functionapp deployment source config-zip --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" \
+    --src "$work_dir/$FUNCTION_APP_NAME.zip" --output none
+else
+  # The plugin deploys to the app created above (its plan read from Azure; on Flex Consumption one package into
+  # the deployment container) and sets the app's Java version and OS from these properties.
+  say "deploying with azure-functions-maven-plugin: Java $JAVA_VERSION on $function_os ($hosting)"
+  run --in "$repo_root" -- mvn -B package azure-functions:deploy "-DfunctionAppName=$FUNCTION_APP_NAME" \
+    "-DfunctionResourceGroup=$RESOURCE_GROUP" "-DfunctionRegion=$LOCATION" "-DfunctionJavaVersion=$JAVA_VERSION" \
+    "-DfunctionOs=$function_os"
+fi
+# HTTPS only, set after the code deployment (the Maven plugin's update sets httpsOnly false). A PATCH of this one
+# property, in the API version az 2.74 uses for Flex Consumption apps, so nothing else of the app is rewritten.
+say "setting httpsOnly=true (plain HTTP is redirected to HTTPS)"
+write_body https-only.json <<EOF
+{
+  "properties": {
+    "httpsOnly": true
+  }
+}
+EOF
+run -- az rest --method PATCH \
+  --uri "https://management.azure.com/subscriptions/$subscription_id/resourceGroups/$RESOURCE_GROUP/providers/Microsoft.Web/sites/$FUNCTION_APP_NAME?api-version=2023-12-01" \
+  --headers "Content-Type=application/json" --body "@$work_dir/https-only.json" --output none
 
 # ---------------------------------------------------------------------------------------------------------------
 step "12/12 API Management API '$APIM_API_ID', named value and policy"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Checks a deployment made by deploy.sh against the real thing, and prints one line per check:
-#   anonymous      GET https://<app>/api/hello without a token          -> 401 with WWW-Authenticate (Easy Auth)
-#   forged header  GET /api/whoami with a made-up X-MS-CLIENT-PRINCIPAL -> 401 or 403: Easy Auth runs in front
-#                  naming API Management's identity, no token              of the function and drops the header
+#   anonymous      GET https://<app>/api/hello without a token          -> 401 with WWW-Authenticate, from Easy
+#                                                                         Auth (not CallerGuard's realm="callerguard")
+#   forged header  GET /api/whoami with a made-up X-MS-CLIENT-PRINCIPAL -> 401 from Easy Auth: it runs in front of
+#                  naming API Management's identity, no token              the function and drops the header
 #                                                                         (CallerGuard would accept it otherwise)
 #   user token     GET /api/hello with the signed-in user's token       -> refused: Entra will not issue it
 #                  (AADSTS error) or the function answers 401/403
@@ -67,6 +68,12 @@ run --into apim_principal_id -- az apim show --name "$apim_name" --resource-grou
 run --into apim_client_id -- az ad sp show --id "$apim_principal_id" --query appId -o tsv
 function_url="https://$function_host"
 
+# answered_by_callerguard: the last answer came from CallerGuard itself (its challenge's realm, or a refusal id in
+# its problem+json body), so nothing in front of the function refused the call.
+answered_by_callerguard() {
+  grep -qi '^www-authenticate:.*realm="callerguard"' "$work_dir/headers" || grep -q '"CG[0-9]' "$work_dir/body"
+}
+
 step "1. Anonymous call to the function"
 http_get "$function_url/api/hello"
 challenge=$(grep -i '^www-authenticate:' "$work_dir/headers" | head -n 1 | tr -d '\r' || true)
@@ -77,15 +84,18 @@ if [[ -n $challenge ]]; then
 else
   got="$http_status, no WWW-Authenticate"
 fi
-if [[ $http_status == 401 && -n $challenge ]]; then
-  record "anonymous /api/hello" "401 + WWW-Authenticate" "$got" pass
+if [[ $http_status == 401 && -n $challenge ]] && answered_by_callerguard; then
+  record "anonymous /api/hello" "401 + WWW-Authenticate, Easy Auth" "$got from CallerGuard: no Easy Auth" fail
+elif [[ $http_status == 401 && -n $challenge ]]; then
+  record "anonymous /api/hello" "401 + WWW-Authenticate, Easy Auth" "$got" pass
 else
-  record "anonymous /api/hello" "401 + WWW-Authenticate" "$got" fail
+  record "anonymous /api/hello" "401 + WWW-Authenticate, Easy Auth" "$got" fail
 fi
 
 step "2. A forged Easy Auth principal header, without a token"
 # The principal Easy Auth would send for API Management's identity, made up here: if it reached CallerGuard, the
-# function would answer 200. Easy Auth must refuse the call (no token) and never pass a client's header on.
+# function would answer 200. Easy Auth must refuse the call (no token: 401) and never pass a client's header on.
+# A refusal by CallerGuard itself fails too: then nothing in front of the function stopped the header.
 claim() { printf '{"typ":"%s","val":"%s"}' "$1" "$2"; }
 principal=$(printf '{"auth_typ":"aad","claims":[%s],"name_typ":"name","role_typ":"roles"}' \
   "$(claim tid "$tenant_id"),$(claim aud "api://$client_id"),$(claim oid "$apim_principal_id"),$(claim sub "$apim_principal_id"),$(claim azp "$apim_client_id"),$(claim appid "$apim_client_id"),$(claim idtyp app),$(claim roles Function.Invoke)")
@@ -95,10 +105,12 @@ principal=$(printf '{"auth_typ":"aad","claims":[%s],"name_typ":"name","role_typ"
   printf 'X-MS-CLIENT-PRINCIPAL-ID: %s\n' "$apim_principal_id"
 } >"$work_dir/forged-principal"
 http_get "$function_url/api/whoami" "$work_dir/forged-principal"
-if [[ $http_status == 401 || $http_status == 403 ]]; then
-  record "forged principal /api/whoami" "401 or 403" "$http_status" pass
+if [[ $http_status == 401 ]] && answered_by_callerguard; then
+  record "forged principal /api/whoami" "401 from Easy Auth" "401 from CallerGuard: no Easy Auth" fail
+elif [[ $http_status == 401 ]]; then
+  record "forged principal /api/whoami" "401 from Easy Auth" "$http_status" pass
 else
-  record "forged principal /api/whoami" "401 or 403" "$http_status" fail
+  record "forged principal /api/whoami" "401 from Easy Auth" "$http_status" fail
 fi
 
 step "3. The signed-in user's own token for api://$client_id"

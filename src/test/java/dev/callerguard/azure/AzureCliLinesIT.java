@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.callerguard.azure.FakeAzure.ScriptResult;
 import dev.callerguard.azure.RealAzureCli.Check;
 import dev.callerguard.azure.RealAzureCli.Verdict;
+import dev.callerguard.testing.CommandRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,19 +42,31 @@ class AzureCliLinesIT {
      */
     private static final Map<String, String> UNCHECKABLE = Map.of();
     private static final Path BODIES = Path.of("target", "azure-cli-lines", "bodies").toAbsolutePath();
-    private static final String MAVEN_LINE = " && mvn -B package azure-functions:deploy ";
+    /** The build (and, for a new app, the Maven plugin's deployment) and, for an existing app, its zip: not az. */
+    private static final String MAVEN_LINE = " && mvn -B package ";
+    private static final String ZIP_LINE = "jar --create --no-manifest ";
 
-    /** deploy.sh against a complete deployment changed as named: the branches a dry run does not print. */
-    private static final Map<String, FakeChange> DEPLOY_BRANCHES = new LinkedHashMap<>();
+    /**
+     * deploy.sh against a complete deployment changed as named, with the example settings and the overrides
+     * given: the branches a dry run does not print.
+     */
+    private static final Map<String, Branch> DEPLOY_BRANCHES = new LinkedHashMap<>();
 
     static {
         DEPLOY_BRANCHES.put("function app without identity (identity assign)",
-                azure -> azure.missing("functionapp-identity"));
-        DEPLOY_BRANCHES.put("API Management without identity (apim update)", azure -> azure.missing("apim-identity"));
+                new Branch(azure -> azure.missing("functionapp-identity")));
+        DEPLOY_BRANCHES.put("API Management without identity (apim update)",
+                new Branch(azure -> azure.missing("apim-identity")));
         DEPLOY_BRANCHES.put("named value with another value (apim nv update)",
-                azure -> azure.exists("apim-nv", "api://other"));
+                new Branch(azure -> azure.exists("apim-nv", "api://other")));
         DEPLOY_BRANCHES.put("function app on an App Service plan (plan show --ids)",
-                azure -> azure.functionApp("ElasticPremium", "functionapp,linux"));
+                new Branch(azure -> azure.functionApp("ElasticPremium", "functionapp,linux")));
+        DEPLOY_BRANCHES.put("existing Flex app (its runtime, zip deployment)",
+                new Branch(azure -> azure.functionApp("FlexConsumption", "functionapp,linux"),
+                        "EXISTING_FUNCTION_APP", "true"));
+        DEPLOY_BRANCHES.put("existing Windows app on Elastic Premium (config show, zip deployment)",
+                new Branch(azure -> azure.functionApp("ElasticPremium", "functionapp"),
+                        "EXISTING_FUNCTION_APP", "true"));
     }
 
     @TempDir
@@ -115,72 +128,112 @@ class AzureCliLinesIT {
     }
 
     /**
-     * The fake az of the behaviour tests refuses (exit 2) every line the real parser refuses, among the lines
-     * near those the scripts send: for one line of each command in the fake's grammar, the line with an option
-     * the command lacks, without each of its required options, and with each value that has allowed values (or
-     * must be an integer) replaced by one that is not allowed. The fake may be stricter than the real CLI (it
-     * knows only the options the scripts use); it must never be more lenient.
+     * The fake az of the behaviour tests refuses (exit 2) every line the real CLI refuses, among the lines near
+     * those the scripts send: for one line of each command and set of options the scripts use, the line with an
+     * option the command lacks, without each of its required options, and with each value that has allowed
+     * values (or must be an integer) replaced by one that is not allowed; and the combinations of
+     * {@code functionapp create} options that az refuses before any login. The fake answers each unchanged line
+     * (its grammar lets it through) and refuses each changed one for the reason the change introduced. Only
+     * the parser-level rules are covered: the JMESPath of {@code --query} is not parsed by the fake (the
+     * scripts' real queries pass the real CLI above).
      */
     @Test
     void theFakeAzRefusesWhatTheRealCliRefuses() throws Exception {
         RealAzureCli cli = RealAzureCli.installed();
         FakeAzGrammar grammar = FakeAzGrammar.read();
+        // One line per command and set of option names: the Flex and the legacy functionapp create are two.
         Map<String, List<String>> baseLines = new LinkedHashMap<>();
+        Set<String> commandsUsed = new LinkedHashSet<>();
         for (List<String> args : scriptLines(new LinkedHashMap<>()).keySet()) {
             FakeAzGrammar.Command command = grammar.commandOf(args);
             assertThat(command).as("the fake's grammar has no entry for az " + String.join(" ", args)).isNotNull();
-            baseLines.putIfAbsent(command.words(), args);
+            commandsUsed.add(command.words());
+            baseLines.putIfAbsent(command.words() + " " + args.stream().filter(arg -> arg.startsWith("-")).sorted()
+                    .toList(), args);
         }
-        assertThat(baseLines.keySet()).as("every command of the fake's grammar is one the scripts run")
+        assertThat(commandsUsed).as("every command of the fake's grammar is one the scripts run")
                 .containsExactlyInAnyOrderElementsOf(grammar.commandWords());
-        List<List<String>> mutations = new ArrayList<>();
-        List<String> unknownOptionMutations = new ArrayList<>();
+        List<Mutation> mutations = new ArrayList<>();
         for (List<String> base : baseLines.values()) {
             FakeAzGrammar.Command command = grammar.commandOf(base);
+            mutations.add(new Mutation(base, "unchanged", null));
             List<String> unknown = new ArrayList<>(base);
             unknown.addAll(List.of("--no-such-option", "x"));
-            mutations.add(unknown);
-            unknownOptionMutations.add(String.join(" ", unknown));
+            mutations.add(new Mutation(unknown, "an option the command lacks", "unrecognized arguments"));
             for (List<String> names : command.required()) {
-                mutations.add(FakeAzGrammar.without(base, names));
+                mutations.add(new Mutation(FakeAzGrammar.without(base, names), "without " + names.get(0),
+                        "the following arguments are required: " + names.get(0)));
             }
             command.allowedValues().forEach((option, allowed) -> {
                 int at = base.indexOf(option);
                 if (at >= 0) {
-                    List<String> changed = new ArrayList<>(base);
-                    changed.set(at + 1, allowed.equals(List.of("int")) ? "many" : "not-an-allowed-value");
-                    mutations.add(changed);
+                    boolean integer = allowed.equals(List.of("int"));
+                    mutations.add(new Mutation(withOption(base, option, integer ? "many" : "not-an-allowed-value"),
+                            option + " outside its values", integer ? "invalid int value" : "is not a valid value"));
                 }
             });
         }
+        mutations.addAll(functionAppCreateUsageErrors(baseLines.values()));
 
-        List<Check> real = cli.checkAll(mutations);
+        List<Check> real = cli.checkAll(mutations.stream().map(Mutation::args).toList());
 
-        List<String> moreLenient = new ArrayList<>();
-        List<String> stricter = new ArrayList<>();
-        int realRefused = 0;
-        for (Check check : real) {
-            int fakeExit = FakeAzGrammar.runFake(check.args(), Files.createTempDirectory(dir, "fake"));
-            String line = "az " + String.join(" ", check.args());
-            // Refused: a parse error (exit 2), or an error before any login (exit 1 without "az login"), as for a
-            // resource command without --name or --ids ("(--name | --ids) are required").
-            if (check.verdict() != Verdict.ACCEPTED) {
-                realRefused++;
-                if (fakeExit != 2) {
-                    moreLenient.add(line + "\n    real: " + check.firstErrorLine() + "\n    fake: exit " + fakeExit);
+        List<String> disagreements = new ArrayList<>();
+        for (int i = 0; i < mutations.size(); i++) {
+            Mutation mutation = mutations.get(i);
+            Check check = real.get(i);
+            CommandRun fake = FakeAzGrammar.runFake(mutation.args(), Files.createTempDirectory(dir, "fake"));
+            String line = mutation.kind() + ": az " + String.join(" ", mutation.args());
+            if (mutation.fakeSays() == null) {
+                // Unchanged: the real CLI parses it (the first test), the fake's grammar lets it through.
+                if (check.verdict() != Verdict.ACCEPTED || fake.exitCode() == 2) {
+                    disagreements.add(line + "\n    real: " + check + "\n    fake: exit " + fake.exitCode() + " "
+                            + fake.stderr().strip());
                 }
-            } else if (fakeExit == 2) {
-                stricter.add(line);
+                continue;
             }
-            if (unknownOptionMutations.contains(String.join(" ", check.args()))) {
-                assertThat(check.verdict()).as("the real CLI refuses an unknown option: " + check).isEqualTo(Verdict.REFUSED);
+            // Refused by the real CLI: a parse error (exit 2), or an error before any login (exit 1 without
+            // "az login"), as for a resource command without --name or --ids ("(--name | --ids) are required").
+            if (check.verdict() == Verdict.ACCEPTED || fake.exitCode() != 2
+                    || !fake.stderr().contains(mutation.fakeSays())) {
+                disagreements.add(line + "\n    real: " + check.verdict() + " " + check.firstErrorLine()
+                        + "\n    fake: exit " + fake.exitCode() + " " + fake.stderr().strip()
+                        + "\n    both must refuse it; the fake saying \"" + mutation.fakeSays() + "\"");
             }
         }
-        System.out.printf("Fake az against the real az CLI 2.74: %d lines near the scripts' (%d commands), the real"
-                + " CLI refuses %d, the fake refuses all of those; the fake alone refuses %d%n", real.size(),
-                baseLines.size(), realRefused, stricter.size());
-        stricter.forEach(line -> System.out.println("  fake stricter: " + line));
-        assertThat(moreLenient).as("lines the real CLI refuses and the fake az accepts").isEmpty();
+        System.out.printf("Fake az against the real az CLI 2.74: %d base lines (%d commands) accepted by both, %d"
+                + " changed lines refused by both%n", baseLines.size(), commandsUsed.size(),
+                mutations.size() - baseLines.size());
+        assertThat(disagreements).as("lines on which the fake az and the real CLI 2.74 disagree").isEmpty();
+    }
+
+    /** The functionapp create lines az refuses before any login although each option on its own parses. */
+    private static List<Mutation> functionAppCreateUsageErrors(Iterable<List<String>> baseLines) {
+        List<String> flex = null;
+        List<String> legacy = null;
+        for (List<String> base : baseLines) {
+            if (base.size() > 2 && base.subList(0, 2).equals(List.of("functionapp", "create"))) {
+                if (base.contains("--flexconsumption-location")) {
+                    flex = base;
+                } else if (base.contains("--consumption-plan-location")) {
+                    legacy = base;
+                }
+            }
+        }
+        assertThat(flex).as("the scripts' Flex create line").isNotNull();
+        assertThat(legacy).as("the scripts' legacy create line").isNotNull();
+        return List.of(
+                new Mutation(withOption(legacy, "--instance-memory", "2048"), "legacy plan with a Flex option",
+                        "--instance-memory is only for --flexconsumption-location"),
+                new Mutation(withOption(flex, "--consumption-plan-location", "westeurope"), "two plan locations",
+                        "You must specify one of these parameter"),
+                new Mutation(FakeAzGrammar.without(flex, List.of("--flexconsumption-location", "-f")),
+                        "no plan location", "You must specify one of these parameter"),
+                new Mutation(withOption(flex, "--os-type", "Windows"), "Flex on Windows",
+                        "is not a valid input for Flex Consumption"));
+    }
+
+    /** A line for both CLIs; {@code fakeSays}: what the fake's refusal must say, null for a line both accept. */
+    private record Mutation(List<String> args, String kind, String fakeSays) {
     }
 
     /**
@@ -196,7 +249,7 @@ class AzureCliLinesIT {
         for (DeploySettings settings : DeploySettings.MATRIX) {
             add(sources, counts, "verify.sh on the fake, " + settings.name(), verifyLines(settings));
         }
-        for (Map.Entry<String, FakeChange> branch : DEPLOY_BRANCHES.entrySet()) {
+        for (Map.Entry<String, Branch> branch : DEPLOY_BRANCHES.entrySet()) {
             add(sources, counts, "deploy.sh on the fake, " + branch.getKey(), deployLines(branch.getValue()));
         }
         return sources;
@@ -211,6 +264,9 @@ class AzureCliLinesIT {
         for (String printed : dryRun.commandLines()) {
             if (printed.startsWith("(cd ") && printed.contains(MAVEN_LINE)) {
                 maven = true;
+                continue;
+            }
+            if (printed.startsWith(ZIP_LINE)) {
                 continue;
             }
             List<String> words = ShellWords.of(DryRunPlaceholders.fill(printed), runDir);
@@ -240,11 +296,11 @@ class AzureCliLinesIT {
         return azLines(azure);
     }
 
-    /** The az calls of deploy.sh (example settings) against a complete fake deployment as {@code change} left it. */
-    private List<List<String>> deployLines(FakeChange change) throws IOException, InterruptedException {
+    /** The az calls of deploy.sh against a complete fake deployment as the branch changed it, with its settings. */
+    private List<List<String>> deployLines(Branch branch) throws IOException, InterruptedException {
         Path runDir = Files.createTempDirectory(dir, "deploy");
-        FakeAzure azure = change.apply(FakeAzure.deployed(runDir));
-        ScriptResult result = azure.run("deploy.sh", "--config", FakeAzure.EXAMPLE_CONFIG.toString());
+        FakeAzure azure = branch.change().apply(FakeAzure.deployed(runDir));
+        ScriptResult result = azure.run("deploy.sh", "--config", azure.config(branch.overrides()).toString());
         assertThat(result.exitCode()).as(result.toString()).isZero();
         return azLines(azure);
     }
@@ -339,5 +395,9 @@ class AzureCliLinesIT {
     @FunctionalInterface
     private interface FakeChange {
         FakeAzure apply(FakeAzure deployed) throws IOException;
+    }
+
+    /** A branch of deploy.sh: the fake's deployment changed, and settings (NAME, value, ...) over the example. */
+    private record Branch(FakeChange change, String... overrides) {
     }
 }

@@ -32,11 +32,14 @@ class AzureSdkBodiesIT {
      * {@link #WEB_API_FOLDERS}, so 2022-03-01 itself is not there: v2022_09_01 is the closest at or after it
      * (v2016_03_01 and v2018_02_01 have no SiteAuthSettingsV2, and a later one could accept keys that 2022-03-01
      * does not know). azure.mgmt.apimanagement 5.0.0 has a single models package, of api-version 2024-05-01:
-     * later than the 2022-08-01 the policy is PUT with, so a key only 2024-05-01 knew would pass unnoticed.
+     * later than the 2022-08-01 the policy is PUT with, so a key only 2024-05-01 knew would pass unnoticed. The
+     * site's httpsOnly PATCH uses api-version 2023-12-01 (the one az 2.74 uses for Flex Consumption apps), checked
+     * against v2024_04_01, the closest at or after it.
      */
     private static final Map<String, Model> ARM_BODIES = Map.of(
             "authsettings.json", new Model("azure.mgmt.web.v2022_09_01.models", "SiteAuthSettingsV2"),
-            "apim-policy.json", new Model("azure.mgmt.apimanagement.models", "PolicyContract"));
+            "apim-policy.json", new Model("azure.mgmt.apimanagement.models", "PolicyContract"),
+            "https-only.json", new Model("azure.mgmt.web.v2024_04_01.models", "SitePatchResource"));
     private static final List<String> WEB_API_FOLDERS =
             List.of("v2016_03_01", "v2018_02_01", "v2022_09_01", "v2023_01_01", "v2024_04_01");
     /** Microsoft Graph bodies: no models of Graph ship with the CLI, so these are not checked. */

@@ -138,6 +138,7 @@ class DeployScriptTest {
                 "az rest POST appRoleAssignedTo",
                 "az functionapp config appsettings set",
                 "mvn",
+                "az rest PATCH sites",
                 "az apim nv create",
                 "az apim api create"));
         FakeAzure.OPERATION_IDS.forEach(id -> expected.add("az apim api operation create"));
@@ -334,6 +335,21 @@ class DeployScriptTest {
     }
 
     @Test
+    void httpsOnlyIsPatchedAloneAfterTheCodeDeployment() throws Exception {
+        FakeAzure azure = FakeAzure.empty(dir);
+        deploy(azure);
+
+        FakeCall patch = only(azure, "az rest PATCH sites");
+        assertThat(patch.option("--uri")).isEqualTo("https://management.azure.com/subscriptions/" + SUBSCRIPTION
+                + "/resourceGroups/callerguard-rg/providers/Microsoft.Web/sites/callerguard-func-01"
+                + "?api-version=2023-12-01");
+        assertThat(JSON.readTree(patch.body())).isEqualTo(JSON.readTree("{\"properties\": {\"httpsOnly\": true}}"));
+        List<FakeCall> calls = azure.calls();
+        assertThat(calls.indexOf(patch)).as("the Maven plugin's update sets httpsOnly false: patch after it")
+                .isGreaterThan(calls.indexOf(only(azure, "mvn")));
+    }
+
+    @Test
     void apimApiHasOneOperationPerFunctionAndMethodAndRequiresASubscriptionKey() throws Exception {
         FakeAzure azure = FakeAzure.empty(dir);
         deploy(azure);
@@ -397,7 +413,6 @@ class DeployScriptTest {
                 .doesNotContain("az ad app update", "az apim update", "az apim nv update", "az rest PATCH servicePrincipals");
         assertThat(result.stdout()).contains("reusing resource group callerguard-rg",
                 "reusing storage account callerguardstore01",
-                "reusing blob container app-package-callerguard-func-01 (deployment packages)",
                 "reusing function app callerguard-func-01 (Flex Consumption plan, linux)",
                 "reusing app registration 'CallerGuard API' (client id " + CLIENT_ID + ")",
                 "reusing App ID URI api://" + CLIENT_ID, "reusing service principal " + FUNCTION_SP_ID,

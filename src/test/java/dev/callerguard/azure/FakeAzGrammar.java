@@ -97,12 +97,12 @@ final class FakeAzGrammar {
         return shorter;
     }
 
-    /** The fake az's exit code for {@code args}, with an empty state directory. */
-    static int runFake(List<String> args, Path state) throws IOException, InterruptedException {
+    /** The fake az run on {@code args}, with an empty state directory. */
+    static CommandRun runFake(List<String> args, Path state) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(FAKE_AZ.toString());
         command.addAll(args);
-        return CommandRun.of(state, command, Map.of("FAKE_AZ_STATE", state.toString()), 30).exitCode();
+        return CommandRun.of(state, command, Map.of("FAKE_AZ_STATE", state.toString()), 30);
     }
 
     private static List<String> words(String field) {

@@ -49,7 +49,7 @@ final class FakeAzure {
         this.bin = Files.createDirectories(root.resolve("bin"));
         this.state = Files.createDirectories(root.resolve("state"));
         Files.createDirectories(root.resolve("tmp"));
-        for (String fake : List.of("az", "mvn", "curl")) {
+        for (String fake : List.of("az", "mvn", "curl", "jar")) {
             Path copy = Files.copy(FAKES.resolve(fake), bin.resolve(fake));
             if (!copy.toFile().setExecutable(true)) {
                 throw new IOException("cannot make " + copy + " executable");

@@ -38,7 +38,7 @@ record FakeCall(List<String> argv, String body) {
             String uri = option("--uri").replaceFirst("\\?.*$", "");
             String[] path = uri.split("/");
             String last = path[path.length - 1];
-            if (last.matches("[0-9a-f-]{36}")) {
+            if (last.matches("[0-9a-f-]{36}") || path[path.length - 2].equals("sites")) {
                 last = path[path.length - 2];
             }
             return "az rest " + option("--method") + " " + last;

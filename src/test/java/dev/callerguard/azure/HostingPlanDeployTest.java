@@ -116,11 +116,73 @@ class HostingPlanDeployTest {
                 "az storage account create", "az storage container-rm create", "az functionapp create",
                 "az functionapp plan show", "az functionapp identity assign");
         assertThat(commands(azure)).contains("az rest PUT authsettingsV2", "az functionapp config appsettings set",
-                "mvn", "az rest PUT policy");
+                "az rest PATCH sites", "az rest PUT policy");
         assertThat(result.stdout()).contains("using the existing function app callerguard-func-01"
-                + " (Flex Consumption plan, linux); it is never created or moved here");
-        assertThat(only(azure, "mvn").argv()).contains("-DfunctionJavaVersion=17", "-DfunctionOs=linux");
+                + " (Flex Consumption plan, linux); it is never created or moved here", "it runs Java 17");
         assertThat(result.stderr()).doesNotContain("WARNING");
+    }
+
+    @Test
+    void existingAppGetsTheStagedPackageByZipDeploymentNotByTheMavenPluginThatWouldReconfigureIt()
+            throws Exception {
+        FakeAzure azure = FakeAzure.empty(dir).exists("group").functionApp("FlexConsumption", "functionapp,linux");
+
+        ScriptResult result = deploy(azure, EXISTING, "true");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        FakeCall mvn = only(azure, "mvn");
+        assertThat(mvn.argv()).containsExactly("mvn", "cwd=" + FakeAzure.SCRIPTS.getParent().getParent(), "-B",
+                "package", "-DfunctionAppName=callerguard-func-01");
+        FakeCall jar = only(azure, "jar");
+        String zip = jar.option("--file");
+        assertThat(jar.argv()).contains("--create", "--no-manifest");
+        assertThat(jar.option("-C")).isEqualTo(FakeAzure.SCRIPTS.getParent().getParent()
+                .resolve("target/azure-functions/callerguard-func-01").toString());
+        FakeCall zipDeploy = only(azure, "az functionapp deployment source config-zip");
+        assertThat(zipDeploy.option("--src")).isEqualTo(zip).endsWith("callerguard-func-01.zip");
+        assertThat(zipDeploy.option("--name")).isEqualTo("callerguard-func-01");
+        List<FakeCall> calls = azure.calls();
+        assertThat(calls.indexOf(mvn)).isLessThan(calls.indexOf(jar));
+        assertThat(calls.indexOf(jar)).isLessThan(calls.indexOf(zipDeploy));
+        assertThat(calls.indexOf(zipDeploy)).isLessThan(calls.indexOf(only(azure, "az rest PATCH sites")));
+    }
+
+    @Test
+    void existingAppIsWiredUpExactlyAsANewOne() throws Exception {
+        // The app roles exist in both, so that both send the same role ids (new ones are random).
+        FakeAzure created = FakeAzure.empty(dir.resolve("new")).exists("app-roles");
+        FakeAzure existing = FakeAzure.empty(dir.resolve("existing")).exists("app-roles").exists("group")
+                .functionApp("Dynamic", "functionapp,linux");
+
+        deploy(created);
+        deploy(existing, EXISTING, "true");
+
+        for (String command : List.of("az rest PUT authsettingsV2", "az rest PATCH applications",
+                "az rest PATCH servicePrincipals", "az rest POST appRoleAssignedTo", "az rest PATCH sites",
+                "az rest PUT policy")) {
+            assertThat(only(existing, command).body()).as(command).isEqualTo(only(created, command).body());
+        }
+        assertThat(only(existing, "az functionapp config appsettings set").options("--settings"))
+                .isEqualTo(only(created, "az functionapp config appsettings set").options("--settings"));
+    }
+
+    @Test
+    void existingAppThatDoesNotRunJava17Or21StopsBeforeItIsWiredUp() throws Exception {
+        for (String[] app : List.of(new String[] {"FlexConsumption", "functionapp,linux", "python 3.11"},
+                new String[] {"Dynamic", "functionapp,linux", "java 11"},
+                new String[] {"Standard", "functionapp", "dotnet-isolated 8.0"})) {
+            FakeAzure azure = FakeAzure.empty(dir.resolve(app[0] + app[1])).exists("group")
+                    .functionApp(app[0], app[1]).exists("functionapp-runtime", app[2]);
+
+            ScriptResult result = deploy(azure, EXISTING, "true");
+
+            assertThat(result.exitCode()).as(String.join(" ", app)).isNotZero();
+            assertThat(result.stderr()).as(String.join(" ", app)).contains(
+                    "EXISTING_FUNCTION_APP=true, but callerguard-func-01 does not run Java 17 or 21",
+                    "Set the app's runtime to Java 17 or 21");
+            assertThat(result.stdout()).as(String.join(" ", app)).doesNotContain("==> 5/12");
+            assertThat(azure.calls()).noneMatch(FakeCall::isCreate);
+        }
     }
 
     @Test
@@ -139,15 +201,28 @@ class HostingPlanDeployTest {
     }
 
     @Test
-    void existingWindowsAppOnElasticPremiumIsDeployedForWindowsWithTheConfiguredJava() throws Exception {
-        FakeAzure azure = FakeAzure.empty(dir).exists("group").functionApp("ElasticPremium", "functionapp");
+    void existingWindowsAppOnElasticPremiumKeepsItsJavaVersion() throws Exception {
+        FakeAzure azure = FakeAzure.empty(dir).exists("group").functionApp("ElasticPremium", "functionapp")
+                .exists("functionapp-runtime", "java 17");
 
         ScriptResult result = deploy(azure, EXISTING, "true", "JAVA_VERSION", "21");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(result.stdout()).contains("(Elastic Premium plan, windows)", "Java 21 on windows");
-        assertThat(only(azure, "mvn").argv()).contains("-DfunctionJavaVersion=21", "-DfunctionOs=windows");
+        assertThat(result.stdout()).contains("(Elastic Premium plan, windows)", "it runs Java 17",
+                "note: JAVA_VERSION=21 applies only to a function app created here; this one keeps Java 17");
+        assertThat(only(azure, "az functionapp config show").option("--query")).isEqualTo("linuxFxVersion || javaVersion");
         assertThat(result.stderr()).as("only Linux Consumption is frozen").doesNotContain("WARNING");
+    }
+
+    @Test
+    void existingFlexAppOnJava21IsReportedSo() throws Exception {
+        FakeAzure azure = FakeAzure.empty(dir).exists("group").functionApp("FlexConsumption", "functionapp,linux")
+                .exists("functionapp-runtime", "java 21");
+
+        ScriptResult result = deploy(azure, EXISTING, "true", "JAVA_VERSION", "21");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("it runs Java 21").doesNotContain("keeps Java");
     }
 
     @Test

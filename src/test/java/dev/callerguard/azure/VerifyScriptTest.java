@@ -36,7 +36,7 @@ class VerifyScriptTest {
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout()).contains(TABLE_HEADER, "all 5 checks passed");
         assertThat(row(result, "anonymous /api/hello")).contains("401 + WWW-Authenticate (Bearer)").endsWith("PASS");
-        assertThat(row(result, "forged principal /api/whoami")).contains("401 or 403", "401").endsWith("PASS");
+        assertThat(row(result, "forged principal /api/whoami")).contains("401 from Easy Auth", "401").endsWith("PASS");
         assertThat(row(result, "user token /api/hello")).contains("token issued, call 403", "PASS");
         assertThat(row(result, "APIM /callerguard/whoami"))
                 .contains("200, objectId " + APIM_PRINCIPAL_ID, "PASS");
@@ -107,20 +107,54 @@ class VerifyScriptTest {
     }
 
     @Test
+    void failsWhenTheAnonymousCallIsRefusedByCallerGuardInsteadOfEasyAuth() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir).curl("anon-challenge", "Bearer realm=\"callerguard\"");
+
+        ScriptResult result = verify(azure);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(row(result, "anonymous /api/hello")).contains("from CallerGuard: no Easy Auth").endsWith("FAIL");
+    }
+
+    @Test
+    void failsWhenTheForgedPrincipalIsRefusedByCallerGuardInsteadOfEasyAuth() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir)
+                .curl("forged-challenge", "Bearer realm=\"callerguard\", error=\"invalid_token\"");
+
+        ScriptResult result = verify(azure);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(row(result, "forged principal /api/whoami")).contains("401 from CallerGuard").endsWith("FAIL");
+    }
+
+    @Test
+    void failsWhenTheForgedPrincipalGetsA403() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir).curl("forged-status", "403");
+
+        ScriptResult result = verify(azure);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(row(result, "forged principal /api/whoami")).endsWith("FAIL");
+    }
+
+    @Test
     void theForgedPrincipalIsOneCallerGuardWouldAcceptWereEasyAuthNotInFront() throws Exception {
-        FakeAzure azure = FakeAzure.deployed(dir);
+        // The app settings deploy.sh sets, from a deployment with the same fake, then verify.sh against it.
+        FakeAzure azure = FakeAzure.empty(dir);
+        assertThat(azure.run("deploy.sh", "--config", FakeAzure.EXAMPLE_CONFIG.toString()).exitCode()).isZero();
+        FakeCall appSettings = azure.calls().stream()
+                .filter(call -> call.command().equals("az functionapp config appsettings set")).findFirst().orElseThrow();
         verify(azure);
         String forged = Files.readString(azure.state.resolve("client-principal"));
         assertThat(String.join(" ", azure.calls().stream().map(call -> String.join(" ", call.argv()))
                 .collect(Collectors.toList()))).as("the header value stays off command lines").doesNotContain(forged);
 
         try (GuardedApp app = new GuardedApp()) {
-            // The app settings deploy.sh sets, and the platform's WEBSITE_AUTH_ENABLED.
-            app.settings.put(GuardSettings.TENANT_ID, FakeAzure.TENANT);
-            app.settings.put(GuardSettings.AUDIENCES, "api://" + CLIENT_ID + "," + CLIENT_ID);
-            app.settings.put(GuardSettings.ALLOWED_CALLERS, APIM_PRINCIPAL_ID);
-            app.settings.put(GuardSettings.REQUIRED_ROLES, "Function.Invoke");
-            app.settings.put(GuardSettings.EASY_AUTH, "required");
+            for (String setting : appSettings.options("--settings")) {
+                app.settings.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+            }
+            assertThat(app.settings).containsEntry(GuardSettings.EASY_AUTH, "required");
+            // What the platform sets when Easy Auth is on.
             app.settings.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
             HttpResponseMessage response = app.guard().handle(
                     TestHttpRequest.get("/api/whoami").header("x-ms-client-principal", forged),
