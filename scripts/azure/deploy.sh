@@ -565,9 +565,11 @@ if $existing_function_app; then
   # Java version from the pom, httpsOnly false and, on Flex Consumption, replaces the app's identities with the one
   # of its deployment storage). The CLI's zip deployment of the same staged package changes only the code.
   say "deploying the staged package with the az CLI's zip deployment (the app's configuration is left as it is)"
+  staged="$repo_root/target/azure-functions/$FUNCTION_APP_NAME"
   run --in "$repo_root" -- mvn -B package "-DfunctionAppName=$FUNCTION_APP_NAME"
-  run -- jar --create --no-manifest --file "$work_dir/$FUNCTION_APP_NAME.zip" \
-    -C "$repo_root/target/azure-functions/$FUNCTION_APP_NAME" .
+  # Left out of the package, as the Maven plugin leaves it out: local settings are not the app's settings.
+  run -- rm -f "$staged/local.settings.json"
+  run -- jar --create --no-manifest --file "$work_dir/$FUNCTION_APP_NAME.zip" -C "$staged" .
   run -- az functionapp deployment source config-zip --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" \
     --src "$work_dir/$FUNCTION_APP_NAME.zip" --output none
 else

@@ -44,7 +44,7 @@ class AzureCliLinesIT {
     private static final Path BODIES = Path.of("target", "azure-cli-lines", "bodies").toAbsolutePath();
     /** The build (and, for a new app, the Maven plugin's deployment) and, for an existing app, its zip: not az. */
     private static final String MAVEN_LINE = " && mvn -B package ";
-    private static final String ZIP_LINE = "jar --create --no-manifest ";
+    private static final List<String> PACKAGE_LINES = List.of("rm -f ", "jar --create --no-manifest ");
 
     /**
      * deploy.sh against a complete deployment changed as named, with the example settings and the overrides
@@ -266,7 +266,7 @@ class AzureCliLinesIT {
                 maven = true;
                 continue;
             }
-            if (printed.startsWith(ZIP_LINE)) {
+            if (PACKAGE_LINES.stream().anyMatch(printed::startsWith)) {
                 continue;
             }
             List<String> words = ShellWords.of(DryRunPlaceholders.fill(printed), runDir);

@@ -138,6 +138,8 @@ class HostingPlanDeployTest {
         assertThat(jar.argv()).contains("--create", "--no-manifest");
         assertThat(jar.option("-C")).isEqualTo(FakeAzure.SCRIPTS.getParent().getParent()
                 .resolve("target/azure-functions/callerguard-func-01").toString());
+        assertThat(result.stdout()).as("local settings are not packaged, as the Maven plugin leaves them out")
+                .contains("$ rm -f " + jar.option("-C") + "/local.settings.json");
         FakeCall zipDeploy = only(azure, "az functionapp deployment source config-zip");
         assertThat(zipDeploy.option("--src")).isEqualTo(zip).endsWith("callerguard-func-01.zip");
         assertThat(zipDeploy.option("--name")).isEqualTo("callerguard-func-01");
