@@ -169,12 +169,20 @@ describe_hosting() {
   fi
 }
 
-# java_of_existing_app: sets app_java to the Java major version the function app runs, or stops when it runs no
-# Java that CallerGuard's package (Java 17 bytecode) runs on. Flex Consumption keeps the runtime in
-# properties.functionAppConfig.runtime; other Linux apps say "Java|17" in linuxFxVersion, Windows apps "17" in
-# javaVersion.
-java_of_existing_app() {
-  local runtime="" version=""
+# app_setting NAME: the query of `az functionapp config appsettings list` for the value of NAME (values that are
+# not secret only: a secret's value must never be read into the script).
+app_setting_query() {
+  printf "[?name=='%s'].value | [0]" "$1"
+}
+
+# check_existing_app: stops unless the existing function app can take CallerGuard's package by zip deployment:
+# a Java 17 or 21 app of Functions v4 (Flex: functionAppConfig.runtime; other Linux apps: linuxFxVersion "Java|17";
+# Windows: javaVersion "17", and on both FUNCTIONS_WORKER_RUNTIME=java and FUNCTIONS_EXTENSION_VERSION=~4), not run
+# from a package URL (Kudu refuses a zip deployment then), and on Linux Consumption with the AzureWebJobsStorage
+# connection string the CLI uploads the package with. Sets app_java to the Java major version.
+check_existing_app() {
+  local runtime="" version="" worker="" extension="" remote_package="" host_storage=""
+  local stop="EXISTING_FUNCTION_APP=true, but $FUNCTION_APP_NAME"
   if [[ $function_plan == flex ]]; then
     run --into runtime --placeholder java -- az functionapp show --name "$FUNCTION_APP_NAME" \
       --resource-group "$RESOURCE_GROUP" --query properties.functionAppConfig.runtime.name -o tsv
@@ -185,12 +193,35 @@ java_of_existing_app() {
     run --into version --placeholder "Java|$JAVA_VERSION" -- az functionapp config show --name "$FUNCTION_APP_NAME" \
       --resource-group "$RESOURCE_GROUP" --query "linuxFxVersion || javaVersion" -o tsv
     [[ ${version,,} == java\|* ]] && version=${version#*|}
+    run --into worker --placeholder java -- az functionapp config appsettings list --name "$FUNCTION_APP_NAME" \
+      --resource-group "$RESOURCE_GROUP" --query "$(app_setting_query FUNCTIONS_WORKER_RUNTIME)" -o tsv
+    run --into extension --placeholder "~4" -- az functionapp config appsettings list --name "$FUNCTION_APP_NAME" \
+      --resource-group "$RESOURCE_GROUP" --query "$(app_setting_query FUNCTIONS_EXTENSION_VERSION)" -o tsv
+    [[ $worker == java ]] ||
+      die "$stop has FUNCTIONS_WORKER_RUNTIME='$worker': CallerGuard's package needs \"java\"" \
+        "(or set EXISTING_FUNCTION_APP=false to create an app)"
+    [[ $extension == "~4" ]] ||
+      die "$stop has FUNCTIONS_EXTENSION_VERSION='$extension': CallerGuard's package needs \"~4\"" \
+        "(or set EXISTING_FUNCTION_APP=false to create an app)"
+    # Counted inside az: the value (a URL that may carry a SAS) never reaches this script.
+    run --into remote_package --placeholder 0 -- az functionapp config appsettings list --name "$FUNCTION_APP_NAME" \
+      --resource-group "$RESOURCE_GROUP" \
+      --query "length([?name=='WEBSITE_RUN_FROM_PACKAGE' && starts_with(value, 'http')])" -o tsv
+    [[ $remote_package == 0 ]] ||
+      die "$stop runs from a package URL (WEBSITE_RUN_FROM_PACKAGE): a zip deployment is refused then; remove" \
+        "that app setting, or set EXISTING_FUNCTION_APP=false to create an app"
+    if [[ $function_plan == consumption && $function_os == linux ]]; then
+      run --into host_storage --placeholder 1 -- az functionapp config appsettings list --name "$FUNCTION_APP_NAME" \
+        --resource-group "$RESOURCE_GROUP" --query "length([?name=='AzureWebJobsStorage'])" -o tsv
+      [[ $host_storage == 1 ]] ||
+        die "$stop has no AzureWebJobsStorage connection string, which the az CLI's zip deployment to a Linux" \
+          "Consumption app needs (identity-based host storage is not supported there)"
+    fi
   fi
   app_java=${version%%[!0-9]*}
   [[ $app_java == 17 || $app_java == 21 ]] ||
-    die "EXISTING_FUNCTION_APP=true, but $FUNCTION_APP_NAME does not run Java 17 or 21 (its runtime:" \
-      "'${version:-none}'): CallerGuard's package needs one of them. Set the app's runtime to Java 17 or 21," \
-      "or set EXISTING_FUNCTION_APP=false to create an app"
+    die "$stop does not run Java 17 or 21 (its runtime: '${version:-none}'): CallerGuard's package needs one of" \
+      "them. Set the app's runtime to Java 17 or 21, or set EXISTING_FUNCTION_APP=false to create an app"
 }
 
 step "4/12 Function app $FUNCTION_APP_NAME"
@@ -208,7 +239,7 @@ if [[ -n $function_app_id ]]; then
     say "note: HOSTING_PLAN=$HOSTING_PLAN applies only to a function app created here; this one stays as it is"
   fi
   if $existing_function_app; then
-    java_of_existing_app
+    check_existing_app
     say "it runs Java $app_java"
     [[ $app_java == "$JAVA_VERSION" ]] ||
       say "note: JAVA_VERSION=$JAVA_VERSION applies only to a function app created here; this one keeps Java $app_java"
@@ -560,18 +591,23 @@ run -- az functionapp config appsettings set --name "$FUNCTION_APP_NAME" --resou
 
 # ---------------------------------------------------------------------------------------------------------------
 step "11/12 Build and deploy the code"
+# A fresh staging directory: mvn package does not clean it, and whatever it holds is deployed.
+staged="$repo_root/target/azure-functions/$FUNCTION_APP_NAME"
+run -- rm -rf "$staged"
 if $existing_function_app; then
-  # Not the Maven plugin: besides the code, it would reconfigure an app it did not create (its update sets the
-  # Java version from the pom, httpsOnly false and, on Flex Consumption, replaces the app's identities with the one
-  # of its deployment storage). The CLI's zip deployment of the same staged package changes only the code.
-  say "deploying the staged package with the az CLI's zip deployment (the app's configuration is left as it is)"
-  staged="$repo_root/target/azure-functions/$FUNCTION_APP_NAME"
+  # Not the Maven plugin: it would also reconfigure an app it did not create (its update sets the Java version
+  # from the pom, httpsOnly false and, on Flex Consumption, replaces the app's identities with the one of its
+  # deployment storage). The CLI's zip deployment of the same staged package: on Flex Consumption through
+  # /api/publish; on Linux Consumption it uploads the zip to the host storage and sets WEBSITE_RUN_FROM_PACKAGE
+  # to its URL; on other plans through Kudu's zipdeploy (it sets SCM_DO_BUILD_DURING_DEPLOYMENT=false). After a
+  # Flex upload az 2.74 polls the host's status without an end, hence the time limit.
+  say "deploying the staged package with the az CLI's zip deployment"
   run --in "$repo_root" -- mvn -B package "-DfunctionAppName=$FUNCTION_APP_NAME"
   # Left out of the package, as the Maven plugin leaves it out: local settings are not the app's settings.
   run -- rm -f "$staged/local.settings.json"
   run -- jar --create --no-manifest --file "$work_dir/$FUNCTION_APP_NAME.zip" -C "$staged" .
-  run -- az functionapp deployment source config-zip --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" \
-    --src "$work_dir/$FUNCTION_APP_NAME.zip" --output none
+  run -- timeout 900 az functionapp deployment source config-zip --name "$FUNCTION_APP_NAME" \
+    --resource-group "$RESOURCE_GROUP" --src "$work_dir/$FUNCTION_APP_NAME.zip" --output none
 else
   # The plugin deploys to the app created above (its plan read from Azure; on Flex Consumption one package into
   # the deployment container) and sets the app's Java version and OS from these properties.

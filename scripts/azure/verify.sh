@@ -2,7 +2,7 @@
 # Checks a deployment made by deploy.sh against the real thing, and prints one line per check:
 #   anonymous      GET https://<app>/api/hello without a token          -> 401 with WWW-Authenticate, from Easy
 #                                                                         Auth (not CallerGuard's realm="callerguard")
-#   forged header  GET /api/whoami with a made-up X-MS-CLIENT-PRINCIPAL -> 401 from Easy Auth: it runs in front of
+#   forged header  GET /api/whoami with a made-up X-MS-CLIENT-PRINCIPAL -> 401 + WWW-Authenticate from Easy Auth: in front of
 #                  naming API Management's identity, no token              the function and drops the header
 #                                                                         (CallerGuard would accept it otherwise)
 #   user token     GET /api/hello with the signed-in user's token       -> refused: Entra will not issue it
@@ -105,12 +105,16 @@ principal=$(printf '{"auth_typ":"aad","claims":[%s],"name_typ":"name","role_typ"
   printf 'X-MS-CLIENT-PRINCIPAL-ID: %s\n' "$apim_principal_id"
 } >"$work_dir/forged-principal"
 http_get "$function_url/api/whoami" "$work_dir/forged-principal"
+challenged=false
+grep -qi '^www-authenticate:' "$work_dir/headers" && challenged=true
 if [[ $http_status == 401 ]] && answered_by_callerguard; then
-  record "forged principal /api/whoami" "401 from Easy Auth" "401 from CallerGuard: no Easy Auth" fail
+  record "forged principal /api/whoami" "401 + WWW-Authenticate, Easy Auth" "401 from CallerGuard: no Easy Auth" fail
+elif [[ $http_status == 401 ]] && $challenged; then
+  record "forged principal /api/whoami" "401 + WWW-Authenticate, Easy Auth" "401 + WWW-Authenticate" pass
 elif [[ $http_status == 401 ]]; then
-  record "forged principal /api/whoami" "401 from Easy Auth" "$http_status" pass
+  record "forged principal /api/whoami" "401 + WWW-Authenticate, Easy Auth" "401, no WWW-Authenticate" fail
 else
-  record "forged principal /api/whoami" "401 from Easy Auth" "$http_status" fail
+  record "forged principal /api/whoami" "401 + WWW-Authenticate, Easy Auth" "$http_status" fail
 fi
 
 step "3. The signed-in user's own token for api://$client_id"

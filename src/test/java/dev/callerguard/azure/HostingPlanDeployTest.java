@@ -203,6 +203,59 @@ class HostingPlanDeployTest {
     }
 
     @Test
+    void existingAppThatCannotTakeCallerGuardsPackageStopsBeforeItIsWiredUpAndPrintsNoSettingValueItDidNotNeed()
+            throws Exception {
+        String sasUrl = "https://store.blob.core.windows.net/releases/app.zip?sv=2024&sig=SECRET-SIGNATURE";
+        List<String[]> cases = List.of(
+                new String[] {"Standard", "setting-FUNCTIONS_WORKER_RUNTIME", "dotnet-isolated",
+                    "has FUNCTIONS_WORKER_RUNTIME='dotnet-isolated': CallerGuard's package needs \"java\""},
+                new String[] {"ElasticPremium", "setting-FUNCTIONS_EXTENSION_VERSION", "~3",
+                    "has FUNCTIONS_EXTENSION_VERSION='~3': CallerGuard's package needs \"~4\""},
+                new String[] {"Standard", "setting-WEBSITE_RUN_FROM_PACKAGE", sasUrl,
+                    "runs from a package URL (WEBSITE_RUN_FROM_PACKAGE): a zip deployment is refused then"},
+                new String[] {"Dynamic", "setting-AzureWebJobsStorage", "<absent>",
+                    "has no AzureWebJobsStorage connection string"});
+        for (String[] app : cases) {
+            FakeAzure azure = FakeAzure.empty(dir.resolve(app[1])).exists("group")
+                    .functionApp(app[0], "functionapp,linux").exists(app[1], app[2]);
+
+            ScriptResult result = deploy(azure, EXISTING, "true");
+
+            assertThat(result.exitCode()).as(app[1]).isNotZero();
+            assertThat(result.stderr()).as(app[1]).contains("EXISTING_FUNCTION_APP=true, but callerguard-func-01 "
+                    + app[3]);
+            assertThat(result.stdout()).as(app[1]).doesNotContain("==> 5/12");
+            assertThat(result.stdout() + result.stderr()).as(app[1]).doesNotContain("SECRET-SIGNATURE", "AccountKey");
+            assertThat(azure.calls()).noneMatch(FakeCall::isCreate);
+        }
+    }
+
+    @Test
+    void theStagingDirectoryIsEmptiedBeforeEachBuildSoThatNothingStaleIsDeployed() throws Exception {
+        String staged = FakeAzure.SCRIPTS.getParent().getParent().resolve("target/azure-functions/callerguard-func-01")
+                .toString();
+        for (String existing : List.of("false", "true")) {
+            FakeAzure azure = FakeAzure.empty(dir.resolve(existing)).exists("group")
+                    .functionApp("FlexConsumption", "functionapp,linux");
+
+            ScriptResult result = deploy(azure, EXISTING, existing);
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.stdout()).as(existing).containsSubsequence("$ rm -rf " + staged, "$ (cd ",
+                    " && mvn -B package");
+        }
+    }
+
+    @Test
+    void theZipDeploymentHasATimeLimitBecauseAz274PollsAFlexHostWithoutEnd() throws Exception {
+        FakeAzure azure = FakeAzure.empty(dir).exists("group").functionApp("FlexConsumption", "functionapp,linux");
+
+        ScriptResult result = deploy(azure, EXISTING, "true");
+
+        assertThat(result.stdout()).contains("$ timeout 900 az functionapp deployment source config-zip");
+    }
+
+    @Test
     void existingWindowsAppOnElasticPremiumKeepsItsJavaVersion() throws Exception {
         FakeAzure azure = FakeAzure.empty(dir).exists("group").functionApp("ElasticPremium", "functionapp")
                 .exists("functionapp-runtime", "java 17");

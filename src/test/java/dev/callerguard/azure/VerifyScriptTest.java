@@ -36,7 +36,7 @@ class VerifyScriptTest {
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout()).contains(TABLE_HEADER, "all 5 checks passed");
         assertThat(row(result, "anonymous /api/hello")).contains("401 + WWW-Authenticate (Bearer)").endsWith("PASS");
-        assertThat(row(result, "forged principal /api/whoami")).contains("401 from Easy Auth", "401").endsWith("PASS");
+        assertThat(row(result, "forged principal /api/whoami")).contains("401 + WWW-Authenticate").endsWith("PASS");
         assertThat(row(result, "user token /api/hello")).contains("token issued, call 403", "PASS");
         assertThat(row(result, "APIM /callerguard/whoami"))
                 .contains("200, objectId " + APIM_PRINCIPAL_ID, "PASS");
@@ -108,7 +108,7 @@ class VerifyScriptTest {
 
     @Test
     void failsWhenTheAnonymousCallIsRefusedByCallerGuardInsteadOfEasyAuth() throws Exception {
-        FakeAzure azure = FakeAzure.deployed(dir).curl("anon-challenge", "Bearer realm=\"callerguard\"");
+        FakeAzure azure = FakeAzure.deployed(dir).curl("anon-challenge", callerGuardsChallengeWithoutCredentials());
 
         ScriptResult result = verify(azure);
 
@@ -118,13 +118,22 @@ class VerifyScriptTest {
 
     @Test
     void failsWhenTheForgedPrincipalIsRefusedByCallerGuardInsteadOfEasyAuth() throws Exception {
-        FakeAzure azure = FakeAzure.deployed(dir)
-                .curl("forged-challenge", "Bearer realm=\"callerguard\", error=\"invalid_token\"");
+        FakeAzure azure = FakeAzure.deployed(dir).curl("forged-challenge", callerGuardsChallengeWithoutCredentials());
 
         ScriptResult result = verify(azure);
 
         assertThat(result.exitCode()).isNotZero();
         assertThat(row(result, "forged principal /api/whoami")).contains("401 from CallerGuard").endsWith("FAIL");
+    }
+
+    @Test
+    void failsWhenTheForgedPrincipalsRefusalHasNoChallenge() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir).curl("forged-challenge", "");
+
+        ScriptResult result = verify(azure);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(row(result, "forged principal /api/whoami")).contains("401, no WWW-Authenticate").endsWith("FAIL");
     }
 
     @Test
@@ -226,6 +235,18 @@ class VerifyScriptTest {
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.stderr()).contains("verify.sh: ERROR: step 'Reading the deployment' failed");
         assertThat(azure.calls()).noneMatch(call -> call.program().equals("curl"));
+    }
+
+    /** The WWW-Authenticate CallerGuard itself answers a call without credentials with. */
+    private static String callerGuardsChallengeWithoutCredentials() throws IOException {
+        try (GuardedApp app = new GuardedApp()) {
+            HttpResponseMessage response = app.guard().handle(TestHttpRequest.get("/api/hello"),
+                    new TestContext("hello"), caller -> {
+                        throw new AssertionError("no credentials, yet allowed");
+                    });
+            assertThat(response.getStatusCode()).isEqualTo(401);
+            return response.getHeader("WWW-Authenticate");
+        }
     }
 
     private static ScriptResult verify(FakeAzure azure) throws IOException, InterruptedException {
