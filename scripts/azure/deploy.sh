@@ -39,7 +39,7 @@ readonly operations=(
 # Assigned by `run --into` (which shellcheck cannot follow).
 group_exists="" has_uri="" other_roles="" invoke_role_id="" reports_role_id="" app_object_id=""
 assignment_required="" apim_gateway="" function_identity_client_id="" container_exists="" app_kind=""
-app_sku="" plan_id="" plan_tier="" app_java=""
+app_sku="" plan_id="" plan_tier=""
 
 parse_common_options "$@"
 load_config
@@ -179,7 +179,7 @@ app_setting_query() {
 # a Java 17 or 21 app of Functions v4 (Flex: functionAppConfig.runtime; other Linux apps: linuxFxVersion "Java|17";
 # Windows: javaVersion "17", and on both FUNCTIONS_WORKER_RUNTIME=java and FUNCTIONS_EXTENSION_VERSION=~4), not run
 # from a package URL (Kudu refuses a zip deployment then), and on Linux Consumption with the AzureWebJobsStorage
-# connection string the CLI uploads the package with. Sets app_java to the Java major version.
+# connection string the CLI uploads the package with. Sets function_java to the Java major version it runs.
 check_existing_app() {
   local runtime="" version="" worker="" extension="" remote_package="" host_storage=""
   local stop="EXISTING_FUNCTION_APP=true, but $FUNCTION_APP_NAME"
@@ -218,12 +218,15 @@ check_existing_app() {
           "Consumption app needs (identity-based host storage is not supported there)"
     fi
   fi
-  app_java=${version%%[!0-9]*}
-  [[ $app_java == 17 || $app_java == 21 ]] ||
+  function_java=${version%%[!0-9]*}
+  [[ $function_java == 17 || $function_java == 21 ]] ||
     die "$stop does not run Java 17 or 21 (its runtime: '${version:-none}'): CallerGuard's package needs one of" \
       "them. Set the app's runtime to Java 17 or 21, or set EXISTING_FUNCTION_APP=false to create an app"
 }
 
+# The Java version the app runs after this script: JAVA_VERSION, which the Maven plugin sets on every app it
+# deploys to; an existing app keeps its own (check_existing_app).
+function_java=$JAVA_VERSION
 step "4/12 Function app $FUNCTION_APP_NAME"
 run --missing-ok --into function_app_id \
   --placeholder "$($existing_function_app && echo "<id-of-$FUNCTION_APP_NAME>")" -- \
@@ -240,9 +243,9 @@ if [[ -n $function_app_id ]]; then
   fi
   if $existing_function_app; then
     check_existing_app
-    say "it runs Java $app_java"
-    [[ $app_java == "$JAVA_VERSION" ]] ||
-      say "note: JAVA_VERSION=$JAVA_VERSION applies only to a function app created here; this one keeps Java $app_java"
+    say "it runs Java $function_java"
+    [[ $function_java == "$JAVA_VERSION" ]] ||
+      say "note: JAVA_VERSION=$JAVA_VERSION applies only to a function app created here; this one keeps Java $function_java"
   fi
 elif $existing_function_app; then
   die "EXISTING_FUNCTION_APP=true, but there is no function app $FUNCTION_APP_NAME in resource group" \
@@ -698,7 +701,7 @@ cat <<EOF
   subscription                   $subscription_id
   resource group                 $RESOURCE_GROUP ($LOCATION)
   function app                   https://$function_host  (health: https://$function_host/api/health)
-  hosting                        $hosting, Java $JAVA_VERSION
+  hosting                        $hosting, Java $function_java
   function app identity          $function_principal_id
   app registration               '$APP_REGISTRATION_NAME' client id $client_id, App ID URI $app_id_uri
   service principal              $function_sp_id (appRoleAssignmentRequired=true)

@@ -264,7 +264,8 @@ class HostingPlanDeployTest {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout()).contains("(Elastic Premium plan, windows)", "it runs Java 17",
-                "note: JAVA_VERSION=21 applies only to a function app created here; this one keeps Java 17");
+                "note: JAVA_VERSION=21 applies only to a function app created here; this one keeps Java 17",
+                "hosting                        Elastic Premium plan, windows, Java 17");
         assertThat(only(azure, "az functionapp config show").option("--query")).isEqualTo("linuxFxVersion || javaVersion");
         assertThat(result.stderr()).as("only Linux Consumption is frozen").doesNotContain("WARNING");
     }
