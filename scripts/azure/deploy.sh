@@ -138,24 +138,35 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------------------------
+# app_show VAR PLACEHOLDER QUERY: VAR gets the answer of `az functionapp show ... --query QUERY -o tsv` for the
+# function app (PLACEHOLDER in a dry run).
+app_show() {
+  run --into "$1" --placeholder "$2" -- \
+    az functionapp show --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" --query "$3" -o tsv
+}
+
+# app_settings_query VAR PLACEHOLDER QUERY: as app_show, over the function app's app settings. Only counts and
+# values that are not secret are asked for: a secret's value must never be read into the script.
+app_settings_query() {
+  run --into "$1" --placeholder "$2" -- az functionapp config appsettings list --name "$FUNCTION_APP_NAME" \
+    --resource-group "$RESOURCE_GROUP" --query "$3" -o tsv
+}
+
 # describe_hosting: sets function_plan (flex, consumption, premium or dedicated), function_os (linux or windows)
 # and hosting (words for people) from the function app as Azure describes it. `az functionapp show` returns a
 # Flex Consumption app as Azure Resource Manager's JSON (properties.sku, properties.serverFarmId) and any other app
 # as the SDK's flattened model (appServicePlanId, no sku): each query asks for both shapes.
 describe_hosting() {
-  run --into app_kind --placeholder "functionapp,linux" -- \
-    az functionapp show --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" --query kind -o tsv
+  app_show app_kind "functionapp,linux" kind
   function_os=windows
   [[ $app_kind == *linux* ]] && function_os=linux
-  run --into app_sku --placeholder "" -- \
-    az functionapp show --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" --query properties.sku -o tsv
+  app_show app_sku "" properties.sku
   if [[ $app_sku == FlexConsumption ]]; then
     function_plan=flex
     hosting="Flex Consumption plan, $function_os"
     return 0
   fi
-  run --into plan_id --placeholder "<app-service-plan-id>" -- az functionapp show --name "$FUNCTION_APP_NAME" \
-    --resource-group "$RESOURCE_GROUP" --query "appServicePlanId || properties.serverFarmId" -o tsv
+  app_show plan_id "<app-service-plan-id>" "appServicePlanId || properties.serverFarmId"
   [[ -n $plan_id ]] || die "the function app $FUNCTION_APP_NAME has no App Service plan"
   run --into plan_tier --placeholder "<plan-tier>" -- az functionapp plan show --ids "$plan_id" --query sku.tier -o tsv
   case $plan_tier in
@@ -169,12 +180,6 @@ describe_hosting() {
   fi
 }
 
-# app_setting NAME: the query of `az functionapp config appsettings list` for the value of NAME (values that are
-# not secret only: a secret's value must never be read into the script).
-app_setting_query() {
-  printf "[?name=='%s'].value | [0]" "$1"
-}
-
 # check_existing_app: stops unless the existing function app can take CallerGuard's package by zip deployment:
 # a Java 17 or 21 app of Functions v4 (Flex: functionAppConfig.runtime; other Linux apps: linuxFxVersion "Java|17";
 # Windows: javaVersion "17", and on both FUNCTIONS_WORKER_RUNTIME=java and FUNCTIONS_EXTENSION_VERSION=~4), not run
@@ -184,19 +189,15 @@ check_existing_app() {
   local runtime="" version="" worker="" extension="" remote_package="" host_storage=""
   local stop="EXISTING_FUNCTION_APP=true, but $FUNCTION_APP_NAME"
   if [[ $function_plan == flex ]]; then
-    run --into runtime --placeholder java -- az functionapp show --name "$FUNCTION_APP_NAME" \
-      --resource-group "$RESOURCE_GROUP" --query properties.functionAppConfig.runtime.name -o tsv
-    run --into version --placeholder "$JAVA_VERSION" -- az functionapp show --name "$FUNCTION_APP_NAME" \
-      --resource-group "$RESOURCE_GROUP" --query properties.functionAppConfig.runtime.version -o tsv
+    app_show runtime java properties.functionAppConfig.runtime.name
+    app_show version "$JAVA_VERSION" properties.functionAppConfig.runtime.version
     [[ ${runtime,,} == java ]] || version="$runtime $version"
   else
     run --into version --placeholder "Java|$JAVA_VERSION" -- az functionapp config show --name "$FUNCTION_APP_NAME" \
       --resource-group "$RESOURCE_GROUP" --query "linuxFxVersion || javaVersion" -o tsv
     [[ ${version,,} == java\|* ]] && version=${version#*|}
-    run --into worker --placeholder java -- az functionapp config appsettings list --name "$FUNCTION_APP_NAME" \
-      --resource-group "$RESOURCE_GROUP" --query "$(app_setting_query FUNCTIONS_WORKER_RUNTIME)" -o tsv
-    run --into extension --placeholder "~4" -- az functionapp config appsettings list --name "$FUNCTION_APP_NAME" \
-      --resource-group "$RESOURCE_GROUP" --query "$(app_setting_query FUNCTIONS_EXTENSION_VERSION)" -o tsv
+    app_settings_query worker java "[?name=='FUNCTIONS_WORKER_RUNTIME'].value | [0]"
+    app_settings_query extension "~4" "[?name=='FUNCTIONS_EXTENSION_VERSION'].value | [0]"
     [[ $worker == java ]] ||
       die "$stop has FUNCTIONS_WORKER_RUNTIME='$worker': CallerGuard's package needs \"java\"" \
         "(or set EXISTING_FUNCTION_APP=false to create an app)"
@@ -204,15 +205,12 @@ check_existing_app() {
       die "$stop has FUNCTIONS_EXTENSION_VERSION='$extension': CallerGuard's package needs \"~4\"" \
         "(or set EXISTING_FUNCTION_APP=false to create an app)"
     # Counted inside az: the value (a URL that may carry a SAS) never reaches this script.
-    run --into remote_package --placeholder 0 -- az functionapp config appsettings list --name "$FUNCTION_APP_NAME" \
-      --resource-group "$RESOURCE_GROUP" \
-      --query "length([?name=='WEBSITE_RUN_FROM_PACKAGE' && starts_with(value, 'http')])" -o tsv
+    app_settings_query remote_package 0 "length([?name=='WEBSITE_RUN_FROM_PACKAGE' && starts_with(value, 'http')])"
     [[ $remote_package == 0 ]] ||
       die "$stop runs from a package URL (WEBSITE_RUN_FROM_PACKAGE): a zip deployment is refused then; remove" \
         "that app setting, or set EXISTING_FUNCTION_APP=false to create an app"
     if [[ $function_plan == consumption && $function_os == linux ]]; then
-      run --into host_storage --placeholder 1 -- az functionapp config appsettings list --name "$FUNCTION_APP_NAME" \
-        --resource-group "$RESOURCE_GROUP" --query "length([?name=='AzureWebJobsStorage'])" -o tsv
+      app_settings_query host_storage 1 "length([?name=='AzureWebJobsStorage'])"
       [[ $host_storage == 1 ]] ||
         die "$stop has no AzureWebJobsStorage connection string, which the az CLI's zip deployment to a Linux" \
           "Consumption app needs (identity-based host storage is not supported there)"
@@ -302,9 +300,7 @@ if $allow_relay; then
     die "no client id for the function app's identity $function_principal_id (needed by ALLOW_RELAY=true)"
   say "ALLOW_RELAY=true: the function app's identity (client id $function_identity_client_id) may call the function"
 fi
-run --into function_host --placeholder "$FUNCTION_APP_NAME.azurewebsites.net" -- \
-  az functionapp show --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" \
-  --query "defaultHostName || properties.defaultHostName" -o tsv
+app_show function_host "$FUNCTION_APP_NAME.azurewebsites.net" "defaultHostName || properties.defaultHostName"
 [[ -n $function_host ]] || die "the function app $FUNCTION_APP_NAME has no default host name"
 
 # ---------------------------------------------------------------------------------------------------------------
