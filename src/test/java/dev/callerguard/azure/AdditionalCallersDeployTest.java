@@ -47,7 +47,7 @@ class AdditionalCallersDeployTest {
         ScriptResult result = deploy(azure, TWO_CALLERS_AND_RELAY);
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        JsonNode policy = JSON.readTree(only(azure, "az rest PUT authsettingsV2").body())
+        JsonNode policy = JSON.readTree(azure.only("az rest PUT authsettingsV2").body())
                 .at("/properties/identityProviders/azureActiveDirectory/validation/defaultAuthorizationPolicy");
         assertThat(texts(policy.at("/allowedPrincipals/identities"))).containsExactlyElementsOf(ALL_OBJECT_IDS);
         assertThat(texts(policy.at("/allowedApplications"))).containsExactlyElementsOf(ALL_CLIENT_IDS);
@@ -114,7 +114,7 @@ class AdditionalCallersDeployTest {
         assertThat(azure.calls()).noneMatch(FakeCall::isCreate);
         assertThat(calls(azure, "az rest GET appRoleAssignedTo")).hasSize(4);
         // The two layers that are re-applied on every run still name every caller.
-        JsonNode policy = JSON.readTree(only(azure, "az rest PUT authsettingsV2").body())
+        JsonNode policy = JSON.readTree(azure.only("az rest PUT authsettingsV2").body())
                 .at("/properties/identityProviders/azureActiveDirectory/validation/defaultAuthorizationPolicy");
         assertThat(texts(policy.at("/allowedPrincipals/identities"))).containsExactlyElementsOf(ALL_OBJECT_IDS);
         assertThat(appSettings(azure).get("CALLERGUARD_ALLOWED_CALLERS")).isEqualTo(String.join(",", ALL_OBJECT_IDS));
@@ -157,7 +157,7 @@ class AdditionalCallersDeployTest {
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(appSettings(azure)).containsEntry("CALLERGUARD_ALLOWED_CALLERS", APIM_PRINCIPAL_ID + "," + CALLER_B)
                 .doesNotContainKey("CALLERGUARD_RELAY_RESOURCE");
-        JsonNode policy = JSON.readTree(only(azure, "az rest PUT authsettingsV2").body())
+        JsonNode policy = JSON.readTree(azure.only("az rest PUT authsettingsV2").body())
                 .at("/properties/identityProviders/azureActiveDirectory/validation/defaultAuthorizationPolicy");
         assertThat(texts(policy.at("/allowedApplications"))).containsExactly(APIM_CLIENT_ID, CALLER_B_CLIENT);
         assertThat(azure.calls()).noneMatch(call -> FUNCTION_PRINCIPAL_ID.equals(call.option("--id")));
@@ -173,7 +173,7 @@ class AdditionalCallersDeployTest {
         assertThat(appSettings(azure)).containsEntry("CALLERGUARD_ALLOWED_CALLERS",
                 APIM_PRINCIPAL_ID + "," + FUNCTION_PRINCIPAL_ID).containsEntry("CALLERGUARD_RELAY_RESOURCE",
                 "api://" + CLIENT_ID);
-        JsonNode policy = JSON.readTree(only(azure, "az rest PUT authsettingsV2").body())
+        JsonNode policy = JSON.readTree(azure.only("az rest PUT authsettingsV2").body())
                 .at("/properties/identityProviders/azureActiveDirectory/validation/defaultAuthorizationPolicy");
         assertThat(texts(policy.at("/allowedPrincipals/identities")))
                 .containsExactly(APIM_PRINCIPAL_ID, FUNCTION_PRINCIPAL_ID);
@@ -290,15 +290,10 @@ class AdditionalCallersDeployTest {
         return azure.calls().stream().filter(call -> call.command().equals(command)).collect(Collectors.toList());
     }
 
-    private static FakeCall only(FakeAzure azure, String command) throws IOException {
-        List<FakeCall> matching = calls(azure, command);
-        assertThat(matching).as("calls of " + command).hasSize(1);
-        return matching.get(0);
-    }
 
     /** The Function.Invoke role id of the app registration PATCH. */
     private static String roleIdSent(FakeAzure azure) throws IOException {
-        for (JsonNode role : JSON.readTree(only(azure, "az rest PATCH applications").body()).get("appRoles")) {
+        for (JsonNode role : JSON.readTree(azure.only("az rest PATCH applications").body()).get("appRoles")) {
             if (role.get("value").asText().equals("Function.Invoke")) {
                 return role.get("id").asText();
             }
@@ -307,7 +302,7 @@ class AdditionalCallersDeployTest {
     }
 
     private static Map<String, String> appSettings(FakeAzure azure) throws IOException {
-        return only(azure, "az functionapp config appsettings set").options("--settings").stream()
+        return azure.only("az functionapp config appsettings set").options("--settings").stream()
                 .collect(Collectors.toMap(s -> s.substring(0, s.indexOf('=')), s -> s.substring(s.indexOf('=') + 1)));
     }
 

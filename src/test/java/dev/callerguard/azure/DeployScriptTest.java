@@ -159,7 +159,7 @@ class DeployScriptTest {
         FakeAzure azure = FakeAzure.empty(dir);
         deploy(azure);
 
-        FakeCall create = only(azure, "az storage account create");
+        FakeCall create = azure.only("az storage account create");
         assertThat(create.option("--kind")).isEqualTo("StorageV2");
         assertThat(create.option("--min-tls-version")).isEqualTo("TLS1_2");
         assertThat(create.option("--allow-blob-public-access")).isEqualTo("false");
@@ -171,11 +171,11 @@ class DeployScriptTest {
         FakeAzure azure = FakeAzure.empty(dir);
         deploy(azure);
 
-        FakeCall container = only(azure, "az storage container-rm create");
+        FakeCall container = azure.only("az storage container-rm create");
         assertThat(container.option("--storage-account")).isEqualTo("callerguardstore01");
         assertThat(container.option("--name")).isEqualTo("app-package-callerguard-func-01");
         assertThat(container.option("--public-access")).isEqualTo("off");
-        FakeCall create = only(azure, "az functionapp create");
+        FakeCall create = azure.only("az functionapp create");
         assertThat(create.option("--flexconsumption-location")).isEqualTo("westeurope");
         assertThat(create.option("--runtime")).isEqualTo("java");
         assertThat(create.option("--runtime-version")).isEqualTo("17");
@@ -199,13 +199,13 @@ class DeployScriptTest {
         FakeAzure azure = FakeAzure.empty(dir);
         deploy(azure);
 
-        assertThat(only(azure, "az ad app list").option("--filter")).isEqualTo("displayName eq 'CallerGuard API'");
-        assertThat(only(azure, "az ad app create").option("--sign-in-audience")).isEqualTo("AzureADMyOrg");
-        FakeCall update = only(azure, "az ad app update");
+        assertThat(azure.only("az ad app list").option("--filter")).isEqualTo("displayName eq 'CallerGuard API'");
+        assertThat(azure.only("az ad app create").option("--sign-in-audience")).isEqualTo("AzureADMyOrg");
+        FakeCall update = azure.only("az ad app update");
         assertThat(update.option("--id")).isEqualTo(CLIENT_ID);
         assertThat(update.option("--identifier-uris")).isEqualTo("api://" + CLIENT_ID);
 
-        FakeCall patch = only(azure, "az rest PATCH applications");
+        FakeCall patch = azure.only("az rest PATCH applications");
         assertThat(patch.option("--uri")).isEqualTo("https://graph.microsoft.com/v1.0/applications/" + APP_OBJECT_ID);
         JsonNode body = JSON.readTree(patch.body());
         assertThat(body.at("/api/requestedAccessTokenVersion").isInt()).isTrue();
@@ -229,8 +229,8 @@ class DeployScriptTest {
         FakeAzure azure = FakeAzure.empty(dir);
         deploy(azure);
 
-        assertThat(only(azure, "az ad sp create").option("--id")).isEqualTo(CLIENT_ID);
-        FakeCall patch = only(azure, "az rest PATCH servicePrincipals");
+        assertThat(azure.only("az ad sp create").option("--id")).isEqualTo(CLIENT_ID);
+        FakeCall patch = azure.only("az rest PATCH servicePrincipals");
         assertThat(patch.option("--uri"))
                 .isEqualTo("https://graph.microsoft.com/v1.0/servicePrincipals/" + FUNCTION_SP_ID);
         JsonNode body = JSON.readTree(patch.body());
@@ -243,7 +243,7 @@ class DeployScriptTest {
         FakeAzure azure = FakeAzure.empty(dir);
         deploy(azure, "APIM_SKU", "Developer");
 
-        FakeCall create = only(azure, "az apim create");
+        FakeCall create = azure.only("az apim create");
         assertThat(create.option("--sku-name")).isEqualTo("Developer");
         assertThat(create.option("--enable-managed-identity")).isEqualTo("true");
         assertThat(create.option("--publisher-email")).isEqualTo("admin@example.com");
@@ -259,7 +259,7 @@ class DeployScriptTest {
         FakeAzure azure = FakeAzure.empty(dir);
         deploy(azure);
 
-        FakeCall put = only(azure, "az rest PUT authsettingsV2");
+        FakeCall put = azure.only("az rest PUT authsettingsV2");
         assertThat(put.option("--uri")).isEqualTo("https://management.azure.com/subscriptions/" + SUBSCRIPTION
                 + "/resourceGroups/callerguard-rg/providers/Microsoft.Web/sites/callerguard-func-01/config"
                 + "/authsettingsV2?api-version=2022-03-01");
@@ -287,7 +287,7 @@ class DeployScriptTest {
         FakeAzure azure = FakeAzure.empty(dir);
         deploy(azure);
 
-        FakeCall post = only(azure, "az rest POST appRoleAssignedTo");
+        FakeCall post = azure.only("az rest POST appRoleAssignedTo");
         assertThat(post.option("--uri")).isEqualTo(
                 "https://graph.microsoft.com/v1.0/servicePrincipals/" + FUNCTION_SP_ID + "/appRoleAssignedTo");
         JsonNode assignment = JSON.readTree(post.body());
@@ -308,7 +308,7 @@ class DeployScriptTest {
         FakeAzure azure = FakeAzure.empty(dir);
         deploy(azure);
 
-        FakeCall set = only(azure, "az functionapp config appsettings set");
+        FakeCall set = azure.only("az functionapp config appsettings set");
         assertThat(set.option("--name")).isEqualTo("callerguard-func-01");
         assertThat(set.option("--resource-group")).isEqualTo("callerguard-rg");
         Map<String, String> settings = set.options("--settings").stream()
@@ -327,7 +327,7 @@ class DeployScriptTest {
         FakeAzure azure = FakeAzure.empty(dir);
         deploy(azure);
 
-        FakeCall mvn = only(azure, "mvn");
+        FakeCall mvn = azure.only("mvn");
         assertThat(mvn.argv()).containsExactly("mvn", "cwd=" + SCRIPTS.getParent().getParent(), "-B", "package",
                 "azure-functions:deploy", "-DfunctionAppName=callerguard-func-01",
                 "-DfunctionResourceGroup=callerguard-rg", "-DfunctionRegion=westeurope", "-DfunctionJavaVersion=17",
@@ -339,14 +339,14 @@ class DeployScriptTest {
         FakeAzure azure = FakeAzure.empty(dir);
         deploy(azure);
 
-        FakeCall patch = only(azure, "az rest PATCH sites");
+        FakeCall patch = azure.only("az rest PATCH sites");
         assertThat(patch.option("--uri")).isEqualTo("https://management.azure.com/subscriptions/" + SUBSCRIPTION
                 + "/resourceGroups/callerguard-rg/providers/Microsoft.Web/sites/callerguard-func-01"
                 + "?api-version=2023-12-01");
         assertThat(JSON.readTree(patch.body())).isEqualTo(JSON.readTree("{\"properties\": {\"httpsOnly\": true}}"));
         List<FakeCall> calls = azure.calls();
         assertThat(calls.indexOf(patch)).as("the Maven plugin's update sets httpsOnly false: patch after it")
-                .isGreaterThan(calls.indexOf(only(azure, "mvn")));
+                .isGreaterThan(calls.indexOf(azure.only("mvn")));
     }
 
     @Test
@@ -354,7 +354,7 @@ class DeployScriptTest {
         FakeAzure azure = FakeAzure.empty(dir);
         deploy(azure);
 
-        FakeCall api = only(azure, "az apim api create");
+        FakeCall api = azure.only("az apim api create");
         assertThat(api.option("--api-id")).isEqualTo("callerguard");
         assertThat(api.option("--path")).isEqualTo("callerguard");
         assertThat(api.option("--service-url")).isEqualTo("https://callerguard-func-01.azurewebsites.net/api");
@@ -373,7 +373,7 @@ class DeployScriptTest {
         FakeAzure azure = FakeAzure.empty(dir);
         deploy(azure);
 
-        FakeCall nv = only(azure, "az apim nv create");
+        FakeCall nv = azure.only("az apim nv create");
         assertThat(nv.option("--value")).isEqualTo("api://" + CLIENT_ID);
         assertThat(nv.option("--secret")).isEqualTo("false");
         String namedValue = nv.option("--named-value-id");
@@ -386,7 +386,7 @@ class DeployScriptTest {
         FakeAzure azure = FakeAzure.empty(dir);
         deploy(azure);
 
-        FakeCall put = only(azure, "az rest PUT policy");
+        FakeCall put = azure.only("az rest PUT policy");
         assertThat(put.option("--uri")).isEqualTo("https://management.azure.com/subscriptions/" + SUBSCRIPTION
                 + "/resourceGroups/callerguard-rg/providers/Microsoft.ApiManagement/service/callerguard-apim-01"
                 + "/apis/callerguard/policies/policy?api-version=2022-08-01");
@@ -395,7 +395,7 @@ class DeployScriptTest {
         assertThat(properties.get("value").asText()).isEqualTo(Files.readString(SCRIPTS.resolve("apim-policy.xml")).strip());
         List<FakeCall> calls = azure.calls();
         assertThat(calls.indexOf(put)).as("the named value must exist before the policy uses it")
-                .isGreaterThan(calls.indexOf(only(azure, "az apim nv create")));
+                .isGreaterThan(calls.indexOf(azure.only("az apim nv create")));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -454,7 +454,7 @@ class DeployScriptTest {
 
         assertThat(azure.calls()).filteredOn(FakeCall::isCreate).extracting(FakeCall::command)
                 .containsExactly("az rest POST appRoleAssignedTo");
-        assertThat(JSON.readTree(only(azure, "az rest POST appRoleAssignedTo").body()).get("appRoleId").asText())
+        assertThat(JSON.readTree(azure.only("az rest POST appRoleAssignedTo").body()).get("appRoleId").asText())
                 .isEqualTo(INVOKE_ROLE_ID);
     }
 
@@ -467,11 +467,11 @@ class DeployScriptTest {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(azure.calls()).extracting(FakeCall::command).doesNotContain("az apim create");
-        FakeCall update = only(azure, "az apim update");
+        FakeCall update = azure.only("az apim update");
         assertThat(update.option("--name")).isEqualTo("shared-apim");
         assertThat(update.option("--resource-group")).isEqualTo("shared-rg");
         assertThat(update.option("--enable-managed-identity")).isEqualTo("true");
-        assertThat(only(azure, "az rest PUT policy").option("--uri"))
+        assertThat(azure.only("az rest PUT policy").option("--uri"))
                 .contains("/resourceGroups/shared-rg/providers/Microsoft.ApiManagement/service/shared-apim/apis/");
         assertThat(result.stdout()).contains("reusing API Management shared-apim in shared-rg");
     }
@@ -559,16 +559,10 @@ class DeployScriptTest {
         return azure.run("deploy.sh", "--config", azure.config(overrides).toString());
     }
 
-    private static FakeCall only(FakeAzure azure, String command) throws IOException {
-        List<FakeCall> matching = azure.calls().stream().filter(call -> call.command().equals(command))
-                .collect(Collectors.toList());
-        assertThat(matching).as("calls of " + command).hasSize(1);
-        return matching.get(0);
-    }
 
     /** Role value to id, from the app registration PATCH. */
     private static Map<String, String> roleIds(FakeAzure azure) throws IOException {
-        JsonNode roles = JSON.readTree(only(azure, "az rest PATCH applications").body()).get("appRoles");
+        JsonNode roles = JSON.readTree(azure.only("az rest PATCH applications").body()).get("appRoles");
         List<JsonNode> list = new ArrayList<>();
         roles.forEach(list::add);
         return list.stream().collect(Collectors.toMap(role -> role.get("value").asText(), role -> role.get("id").asText()));

@@ -1,7 +1,6 @@
 package dev.callerguard.azure;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -32,10 +31,6 @@ record DeploySettings(String name, List<String> overrides) {
 
     /** Writes the settings file to {@code file}. */
     Path write(Path file) throws IOException {
-        StringBuilder text = new StringBuilder(Files.readString(FakeAzure.EXAMPLE_CONFIG));
-        for (int i = 0; i < overrides.size(); i += 2) {
-            text.append(overrides.get(i)).append("=\"").append(overrides.get(i + 1)).append("\"\n");
-        }
-        return Files.writeString(file, text.toString());
+        return FakeAzure.settingsFile(file, overrides);
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
  * real CLI 2.74 refuses the same lines is checked by AzureCliLinesIT.)
  */
 class FakeAzGrammarTest {
-    private static final Path FAKE_AZ = FakeAzGrammar.FAKE_AZ;
     private static final List<String> FLEX_CREATE = List.of("functionapp", "create", "--name", "app",
             "--resource-group", "rg", "--storage-account", "store", "--flexconsumption-location", "westeurope",
             "--runtime", "java", "--runtime-version", "21", "--instance-memory", "2048", "--maximum-instance-count",
@@ -92,11 +90,7 @@ class FakeAzGrammarTest {
     }
 
     private CommandRun az(List<String> args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(FAKE_AZ.toString());
-        command.addAll(args);
-        Path work = Files.createDirectories(dir.resolve("run-" + System.nanoTime()));
-        return CommandRun.of(work, command, Map.of("FAKE_AZ_STATE", dir.toString()), 30);
+        return FakeAzGrammar.runFake(args, dir);
     }
 
     private static List<String> with(List<String> line, String... more) {

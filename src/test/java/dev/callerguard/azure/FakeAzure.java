@@ -1,5 +1,7 @@
 package dev.callerguard.azure;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.callerguard.testing.CommandRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -125,11 +127,16 @@ final class FakeAzure {
 
     /** A settings file: the example with {@code overrides} ("NAME", "value") appended. */
     Path config(String... overrides) throws IOException {
+        return settingsFile(root.resolve("config.env"), List.of(overrides));
+    }
+
+    /** Writes to {@code file} the example settings with {@code overrides} (NAME, value, ...) appended. */
+    static Path settingsFile(Path file, List<String> overrides) throws IOException {
         StringBuilder text = new StringBuilder(Files.readString(EXAMPLE_CONFIG));
-        for (int i = 0; i < overrides.length; i += 2) {
-            text.append(overrides[i]).append("=\"").append(overrides[i + 1]).append("\"\n");
+        for (int i = 0; i < overrides.size(); i += 2) {
+            text.append(overrides.get(i)).append("=\"").append(overrides.get(i + 1)).append("\"\n");
         }
-        return Files.writeString(root.resolve("config.env"), text.toString());
+        return Files.writeString(file, text.toString());
     }
 
     ScriptResult run(String script, String... args) throws IOException, InterruptedException {
@@ -161,6 +168,13 @@ final class FakeAzure {
             }
         }
         return calls;
+    }
+
+    /** The one call whose {@link FakeCall#command()} is {@code command}; fails when there are none or several. */
+    FakeCall only(String command) throws IOException {
+        List<FakeCall> matching = calls().stream().filter(call -> call.command().equals(command)).toList();
+        assertThat(matching).as("calls of " + command).hasSize(1);
+        return matching.get(0);
     }
 
     /** What a script printed and how it ended. */

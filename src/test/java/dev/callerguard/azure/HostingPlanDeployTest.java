@@ -95,7 +95,7 @@ class HostingPlanDeployTest {
         ScriptResult result = deploy(azure, "HOSTING_PLAN", "consumption");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        FakeCall create = only(azure, "az functionapp create");
+        FakeCall create = azure.only("az functionapp create");
         assertThat(create.option("--consumption-plan-location")).isEqualTo("westeurope");
         assertThat(create.option("--os-type")).isEqualTo("Linux");
         assertThat(create.option("--functions-version")).isEqualTo("4");
@@ -130,23 +130,23 @@ class HostingPlanDeployTest {
         ScriptResult result = deploy(azure, EXISTING, "true");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        FakeCall mvn = only(azure, "mvn");
+        FakeCall mvn = azure.only("mvn");
         assertThat(mvn.argv()).containsExactly("mvn", "cwd=" + FakeAzure.SCRIPTS.getParent().getParent(), "-B",
                 "package", "-DfunctionAppName=callerguard-func-01");
-        FakeCall jar = only(azure, "jar");
+        FakeCall jar = azure.only("jar");
         String zip = jar.option("--file");
         assertThat(jar.argv()).contains("--create", "--no-manifest");
         assertThat(jar.option("-C")).isEqualTo(FakeAzure.SCRIPTS.getParent().getParent()
                 .resolve("target/azure-functions/callerguard-func-01").toString());
         assertThat(result.stdout()).as("local settings are not packaged, as the Maven plugin leaves them out")
                 .contains("$ rm -f " + jar.option("-C") + "/local.settings.json");
-        FakeCall zipDeploy = only(azure, "az functionapp deployment source config-zip");
+        FakeCall zipDeploy = azure.only("az functionapp deployment source config-zip");
         assertThat(zipDeploy.option("--src")).isEqualTo(zip).endsWith("callerguard-func-01.zip");
         assertThat(zipDeploy.option("--name")).isEqualTo("callerguard-func-01");
         List<FakeCall> calls = azure.calls();
         assertThat(calls.indexOf(mvn)).isLessThan(calls.indexOf(jar));
         assertThat(calls.indexOf(jar)).isLessThan(calls.indexOf(zipDeploy));
-        assertThat(calls.indexOf(zipDeploy)).isLessThan(calls.indexOf(only(azure, "az rest PATCH sites")));
+        assertThat(calls.indexOf(zipDeploy)).isLessThan(calls.indexOf(azure.only("az rest PATCH sites")));
     }
 
     @Test
@@ -162,10 +162,10 @@ class HostingPlanDeployTest {
         for (String command : List.of("az rest PUT authsettingsV2", "az rest PATCH applications",
                 "az rest PATCH servicePrincipals", "az rest POST appRoleAssignedTo", "az rest PATCH sites",
                 "az rest PUT policy")) {
-            assertThat(only(existing, command).body()).as(command).isEqualTo(only(created, command).body());
+            assertThat(existing.only(command).body()).as(command).isEqualTo(created.only(command).body());
         }
-        assertThat(only(existing, "az functionapp config appsettings set").options("--settings"))
-                .isEqualTo(only(created, "az functionapp config appsettings set").options("--settings"));
+        assertThat(existing.only("az functionapp config appsettings set").options("--settings"))
+                .isEqualTo(created.only("az functionapp config appsettings set").options("--settings"));
     }
 
     @Test
@@ -194,7 +194,7 @@ class HostingPlanDeployTest {
         ScriptResult result = deploy(azure, EXISTING, "true");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(only(azure, "az functionapp plan show").option("--ids"))
+        assertThat(azure.only("az functionapp plan show").option("--ids"))
                 .endsWith("/providers/Microsoft.Web/serverfarms/plan-of-callerguard-func-01");
         assertThat(result.stdout()).contains("(Consumption plan, linux)",
                 "note: HOSTING_PLAN=flex applies only to a function app created here; this one stays as it is");
@@ -266,7 +266,7 @@ class HostingPlanDeployTest {
         assertThat(result.stdout()).contains("(Elastic Premium plan, windows)", "it runs Java 17",
                 "note: JAVA_VERSION=21 applies only to a function app created here; this one keeps Java 17",
                 "hosting                        Elastic Premium plan, windows, Java 17");
-        assertThat(only(azure, "az functionapp config show").option("--query")).isEqualTo("linuxFxVersion || javaVersion");
+        assertThat(azure.only("az functionapp config show").option("--query")).isEqualTo("linuxFxVersion || javaVersion");
         assertThat(result.stderr()).as("only Linux Consumption is frozen").doesNotContain("WARNING");
     }
 
@@ -385,10 +385,4 @@ class HostingPlanDeployTest {
         return azure.calls().stream().map(FakeCall::command).collect(Collectors.toList());
     }
 
-    private static FakeCall only(FakeAzure azure, String command) throws IOException {
-        List<FakeCall> matching = azure.calls().stream().filter(call -> call.command().equals(command))
-                .collect(Collectors.toList());
-        assertThat(matching).as("calls of " + command).hasSize(1);
-        return matching.get(0);
-    }
 }
