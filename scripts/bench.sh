@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the JMH benchmarks of the caller check (src/bench) and prints one table: ops/s ± error, ratio to the JDK floor
+# Runs the JMH benchmarks of the caller check (benchmarks/) and prints one table: ops/s ± error, ratio to the JDK floor
 # (the JDK's RSA verification alone) and bytes allocated per op, next to the native provider's floor, java-jwt and
 # Nimbus on either RSA, and OpenSSL's RSA-2048 verify rate on this machine (`openssl speed`, run before each round
 # and before --paired) as the physical reference; then the goals, each "yes" or "NO". The head of the table names
@@ -161,10 +161,10 @@ else
   reference="openssl: not run (--no-openssl)"
 fi
 
-echo "Building the benchmarks (mvn -Pbench test-compile)..." >&2
-mvn -q -B -Pbench -DskipTests test-compile
-mvn -q -B -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt"
-classpath="target/test-classes:target/classes:$(cat "$out/classpath.txt")"
+echo "Building the benchmarks (mvn -Pbench package of benchmarks/ and what it needs)..." >&2
+mvn -q -B -Pbench -DskipTests -pl benchmarks -am package dependency:build-classpath -Dmdep.includeScope=runtime \
+  -Dmdep.outputFile=target/runtime-classpath.txt
+classpath="benchmarks/target/classes:$(cat benchmarks/target/runtime-classpath.txt)"
 
 load_before=$(load_average)
 if [ "$paired" = true ]; then

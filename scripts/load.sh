@@ -19,8 +19,8 @@
 #       Starts the host 2N times (default N=5): time from the host JVM's spawn to the first 200 of /api/hello with
 #       the token, and of /api/health (then one /api/hello); when the check fetched its keys; min/median/max. The
 #       key endpoint answers after MS milliseconds (default 150: Entra over the internet, roughly).
-#   Both take the settings of local.settings.json, each overridden by the environment as for scripts/run-local.sh,
-#   e.g. CALLERGUARD_CRYPTO=jdk scripts/load.sh --cold-start.
+#   Both serve the sample app with its local.settings.json, or --app DIR with --settings FILE as scripts/run-local.sh,
+#   each setting overridden by the environment, e.g. CALLERGUARD_CRYPTO=jdk scripts/load.sh --cold-start.
 set -euo pipefail
 # shellcheck source=scripts/lib/local-java.sh
 . "$(dirname "$0")/lib/local-java.sh"
@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
     --cold-start) mode=cold-start; shift ;;
     --tool) [ $# -ge 2 ] || die "--tool needs a value"; tool="$2"; shift 2 ;;
     -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    --duration|--warmup|--connections|--host-log|--host-nodelay|--host-jvm|--host-port|--emulator-port|--runs|--key-delay-ms)
+    --duration|--warmup|--connections|--host-log|--host-nodelay|--host-jvm|--host-port|--emulator-port|--runs|--key-delay-ms|--app|--settings)
       [ $# -ge 2 ] || die "$1 needs a value"
       args+=("$1" "$2"); shift 2 ;;
     *) die "unknown option: $1 (see --help)" ;;
@@ -56,6 +56,7 @@ if [ "$mode" = load ]; then
   args+=(--tool "$tool")
 fi
 
+app_arguments ${args[@]+"${args[@]}"}
 ensure_built
 cd "$root"
-exec java -cp "$(local_classpath)" dev.callerguard.local.LoadDriver "$mode" ${args[@]+"${args[@]}"}
+exec java -cp "$(local_classpath)" dev.callerguard.local.LoadDriver "$mode" "${app_args[@]}"

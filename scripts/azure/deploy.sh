@@ -591,8 +591,12 @@ run -- az functionapp config appsettings set --name "$FUNCTION_APP_NAME" --resou
 # ---------------------------------------------------------------------------------------------------------------
 step "11/12 Build and deploy the code"
 # A fresh staging directory: mvn package does not clean it, and whatever it holds is deployed.
-staged="$repo_root/target/azure-functions/$FUNCTION_APP_NAME"
+sample_dir="$repo_root/sample-app"
+staged="$sample_dir/target/azure-functions/$FUNCTION_APP_NAME"
 run -- rm -rf "$staged"
+# The sample app depends on the CallerGuard library by its Maven coordinates, as any app does: install it first.
+say "installing the CallerGuard library in the local Maven repository"
+run --in "$repo_root" -- mvn -B install -DskipTests -pl callerguard -am
 if $existing_function_app; then
   # Not the Maven plugin: it would also reconfigure an app it did not create (its update sets the Java version
   # from the pom, httpsOnly false and, on Flex Consumption, replaces the app's identities with the one of its
@@ -601,7 +605,7 @@ if $existing_function_app; then
   # to its URL; on other plans through Kudu's zipdeploy (it sets SCM_DO_BUILD_DURING_DEPLOYMENT=false). After a
   # Flex upload az 2.74 polls the host's status without an end, hence the time limit.
   say "deploying the staged package with the az CLI's zip deployment"
-  run --in "$repo_root" -- mvn -B package "-DfunctionAppName=$FUNCTION_APP_NAME"
+  run --in "$sample_dir" -- mvn -B package "-DfunctionAppName=$FUNCTION_APP_NAME"
   # Left out of the package, as the Maven plugin leaves it out: local settings are not the app's settings.
   run -- rm -f "$staged/local.settings.json"
   run -- jar --create --no-manifest --file "$work_dir/$FUNCTION_APP_NAME.zip" -C "$staged" .
@@ -611,7 +615,7 @@ else
   # The plugin deploys to the app created above (its plan read from Azure; on Flex Consumption one package into
   # the deployment container) and sets the app's Java version and OS from these properties.
   say "deploying with azure-functions-maven-plugin: Java $JAVA_VERSION on $function_os ($hosting)"
-  run --in "$repo_root" -- mvn -B package azure-functions:deploy "-DfunctionAppName=$FUNCTION_APP_NAME" \
+  run --in "$sample_dir" -- mvn -B package azure-functions:deploy "-DfunctionAppName=$FUNCTION_APP_NAME" \
     "-DfunctionResourceGroup=$RESOURCE_GROUP" "-DfunctionRegion=$LOCATION" "-DfunctionJavaVersion=$JAVA_VERSION" \
     "-DfunctionOs=$function_os"
 fi

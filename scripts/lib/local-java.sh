@@ -1,10 +1,15 @@
 # shellcheck shell=bash
-# Shared by the local-run scripts: builds the app when its sources changed since the last build, and computes
-# the class path of the local run (dev and test code plus dependencies). Sourced, not run.
+# Shared by the local-run scripts: builds the library, the dev kit and the sample app when their sources changed
+# since the last build, and computes the dev kit's class path (its jar's runtime dependencies: no test code, no
+# test libraries). Sourced, not run.
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 local_run_dir="$root/target/local-run"
-classpath_file="$local_run_dir/classpath.txt"
+devkit_dir="$root/callerguard-devkit"
+classpath_file="$devkit_dir/target/runtime-classpath.txt"
+# The sample app as `mvn package` stages it: what the local run serves unless --app names another app.
+sample_app_dir="$root/sample-app/target/azure-functions/callerguard"
+sample_settings="$root/sample-app/local.settings.json"
 
 die() {
   echo "$(basename "$0"): $*" >&2
@@ -16,15 +21,15 @@ ensure_built() {
   command -v mvn >/dev/null || die "mvn is not on the PATH (Maven 3.8+ is needed)"
   local stamp="$local_run_dir/build.stamp" changed=""
   if [ -f "$stamp" ]; then
-    changed=$(find "$root/src/main" "$root/src/local" "$root/pom.xml" "$root/host.json" -type f -newer "$stamp" \
-      2>/dev/null | head -n 1)
+    changed=$(find "$root/callerguard/src/main" "$root/callerguard-devkit/src/main" "$root/sample-app/src/main" \
+      "$root/pom.xml" "$root/callerguard/pom.xml" "$root/callerguard-devkit/pom.xml" "$root/sample-app/pom.xml" \
+      "$root/sample-app/host.json" -type f -newer "$stamp" 2>/dev/null | head -n 1)
   fi
-  if [ ! -f "$stamp" ] || [ -n "$changed" ] || ! ls "$root"/target/azure-functions/*/host.json >/dev/null 2>&1; then
-    echo "Building CallerGuard (mvn package, tests skipped)..." >&2
+  if [ ! -f "$stamp" ] || [ -n "$changed" ] || [ ! -f "$sample_app_dir/host.json" ] || [ ! -s "$classpath_file" ]; then
+    echo "Building CallerGuard (the library, the dev kit and the sample app; mvn package, tests skipped)..." >&2
     mkdir -p "$local_run_dir"
-    (cd "$root" && mvn -q -B -DskipTests package) || die "the build failed"
-    (cd "$root" && mvn -q -B dependency:build-classpath -Dmdep.includeScope=test \
-      -Dmdep.outputFile="$classpath_file") || die "cannot resolve the class path"
+    (cd "$root" && mvn -q -B -DskipTests -pl callerguard-devkit,sample-app -am package dependency:build-classpath \
+      -Dmdep.includeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt) || die "the build failed"
     touch "$stamp"
   fi
 }
@@ -32,13 +37,38 @@ ensure_built() {
 # For the scripts that talk to a running local run: they never rebuild under it.
 ensure_compiled() {
   command -v java >/dev/null || die "java is not on the PATH (Java 17 is needed)"
-  if [ ! -s "$classpath_file" ] || [ ! -d "$root/target/test-classes/dev/callerguard/local" ]; then
+  if [ ! -s "$classpath_file" ] || [ ! -d "$devkit_dir/target/classes/dev/callerguard/local" ]; then
     die "CallerGuard is not built yet; start scripts/run-local.sh first (in another shell)"
   fi
 }
 
+# The dev kit's classes and its runtime dependencies (the library among them).
 local_classpath() {
-  echo "$root/target/test-classes:$root/target/classes:$(cat "$classpath_file")"
+  echo "$devkit_dir/target/classes:$(cat "$classpath_file")"
+}
+
+# Sets app_args to the arguments with the value of each --app and --settings made absolute against the caller's
+# folder (the scripts run the dev kit in the project root), and the sample app and its settings where none is given.
+app_arguments() {
+  local app="" settings=""
+  app_args=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --app|--settings)
+        [ $# -ge 2 ] || die "$1 needs a value"
+        local value
+        value="$(cd "$(dirname "$2")" 2>/dev/null && pwd)/$(basename "$2")" || die "$1 $2: no such folder"
+        [ -e "$value" ] || die "$1 $2: not found"
+        if [ "$1" = --app ]; then app=$value; else settings=$value; fi
+        shift 2
+        ;;
+      *)
+        app_args+=("$1")
+        shift
+        ;;
+    esac
+  done
+  app_args=(--app "${app:-$sample_app_dir}" --settings "${settings:-$sample_settings}" ${app_args[@]+"${app_args[@]}"})
 }
 
 load_session() {

@@ -1,0 +1,161 @@
+package dev.callerguard.testkit;
+
+import dev.callerguard.auth.InvalidSettingsException;
+import dev.callerguard.functions.CallerGuard;
+import dev.callerguard.functions.GuardRuntime;
+import dev.callerguard.local.IdentityEmulator;
+import dev.callerguard.local.LocalIdentities;
+import dev.callerguard.local.LocalIdentity;
+import dev.callerguard.local.LocalRun;
+import dev.callerguard.local.LocalSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The dev kit's emulated Entra ID tenant inside a unit test's JVM, so that a guarded function can be tested
+ * in-process: {@link #guard()} is a {@link CallerGuard} under the app's own {@code local.settings.json} whose keys come
+ * from the emulator over real HTTP, and {@link #authorization(String)} is the {@code Authorization} header a named
+ * identity of the local tenant ({@code apim}, {@code intruder}, {@code reporter}, {@code app}) sends. Register it on a
+ * static field:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final EmulatedTenant TENANT = EmulatedTenant.withLocalSettings();
+ *
+ * HttpResponseMessage response = new Function(TENANT.guard()).run(request, context);
+ * }</pre>
+ *
+ * <p>The tenant starts before the class's tests and stops after them. Settings that the guard would refuse make
+ * {@link #guard()} throw, naming each setting, instead of a guard that answers 503. Not for production code: the
+ * test kit belongs in test scope.
+ */
+public final class EmulatedTenant implements BeforeAllCallback, AfterAllCallback {
+    private final Path settingsFile;
+    private IdentityEmulator emulator;
+    private CallerGuard guard;
+
+    private EmulatedTenant(Path settingsFile) {
+        this.settingsFile = settingsFile;
+    }
+
+    /** A tenant whose guard takes the {@code Values} of {@code local.settings.json} in the working directory. */
+    public static EmulatedTenant withLocalSettings() {
+        return withSettings(Path.of("local.settings.json"));
+    }
+
+    /**
+     * A tenant whose guard takes the {@code CALLERGUARD_*} values of that {@code local.settings.json} file. As in the
+     * local run, an authority on this machine (or none) is replaced by the emulator's; the environment is not read.
+     */
+    public static EmulatedTenant withSettings(Path localSettingsFile) {
+        return new EmulatedTenant(localSettingsFile);
+    }
+
+    /**
+     * A guard under exactly these app settings, as {@link CallerGuard#standard()} is under the app's settings: with
+     * settings in error it refuses every request with 503 and {@link CallerGuard#settingsInError()} names them. For
+     * testing what a function does under wrong settings; no tenant is started, so a valid set of settings needs a
+     * key endpoint of its own.
+     */
+    public static CallerGuard guardUnder(Map<String, String> appSettings) {
+        return CallerGuard.over(GuardRuntime.load(appSettings::get, Clock.systemUTC()));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
+    }
+
+    /** The guard over this tenant, under the settings file's policy; the same guard until the tenant stops. */
+    public synchronized CallerGuard guard() {
+        start();
+        return guard;
+    }
+
+    /**
+     * {@code Bearer <token>}: a managed identity token of {@code identity} for the local API
+     * ({@code api://a7700000-0000-4000-8000-000000000001}), as APIM's {@code authentication-managed-identity} sends.
+     */
+    public String authorization(String identity) {
+        return "Bearer " + token(identity);
+    }
+
+    /**
+     * {@code Bearer <token>} of {@code identity} with {@code claimChanges} applied to its claims: each value put in
+     * (a string, number, boolean or list), or the claim removed when the value is {@code null}. For example
+     * {@code Map.of("exp", 1)} is an expired token, {@code Map.of("roles", List.of("Reports.Read"))} another role.
+     */
+    public synchronized String authorization(String identity, Map<String, ?> claimChanges) {
+        start();
+        return "Bearer " + emulator.issue(identity(identity), LocalIdentities.API_APP_ID_URI, claimChanges);
+    }
+
+    /** The request headers of a call by {@code identity}, named in lower case as the Functions host hands them over. */
+    public Map<String, String> headers(String identity) {
+        return Map.of("authorization", authorization(identity));
+    }
+
+    /** How many times the tenant's key set was fetched so far: shows whether a function reached the network. */
+    public synchronized int keySetRequests() {
+        start();
+        return emulator.keySetRequests();
+    }
+
+    /** A managed identity token of {@code identity} for the local API. */
+    public synchronized String token(String identity) {
+        start();
+        return emulator.issue(identity(identity), LocalIdentities.API_APP_ID_URI);
+    }
+
+    private static LocalIdentity identity(String name) {
+        return LocalIdentities.byName(name).orElseThrow(() -> new IllegalArgumentException("no identity '" + name
+                + "' in the local tenant; known: " + LocalIdentities.ALL.stream().map(LocalIdentity::name).toList()));
+    }
+
+    private synchronized void start() {
+        if (emulator != null) {
+            return;
+        }
+        Map<String, String> fileValues;
+        try {
+            fileValues = LocalSettings.read(settingsFile, Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + settingsFile.toAbsolutePath(), e);
+        }
+        IdentityEmulator started;
+        try {
+            started = IdentityEmulator.start(0, UUID.randomUUID().toString(), Clock.systemUTC());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the emulated tenant on loopback", e);
+        }
+        Map<String, String> settings = LocalRun.appSettings(fileValues, started, "unused", 0, false);
+        GuardRuntime runtime = GuardRuntime.load(settings::get, Clock.systemUTC());
+        if (!runtime.problems().isEmpty()) {
+            started.close();
+            throw new IllegalStateException(settingsFile + ": " + new InvalidSettingsException(runtime.problems())
+                    .getMessage());
+        }
+        emulator = started;
+        guard = CallerGuard.over(runtime);
+    }
+
+    private synchronized void stop() {
+        if (emulator != null) {
+            emulator.close();
+            emulator = null;
+            guard = null;
+        }
+    }
+}
