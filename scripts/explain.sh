@@ -7,5 +7,5 @@
 set -euo pipefail
 # shellcheck source=scripts/lib/local-java.sh
 . "$(dirname "$0")/lib/local-java.sh"
-ensure_built
+ensure_built devkit
 exec java -cp "$(local_classpath)" dev.callerguard.local.ExplainCli "$@"

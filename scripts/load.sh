@@ -57,6 +57,6 @@ if [ "$mode" = load ]; then
 fi
 
 app_arguments ${args[@]+"${args[@]}"}
-ensure_built
+ensure_built "$serves_sample"
 cd "$root"
 exec java -cp "$(local_classpath)" dev.callerguard.local.LoadDriver "$mode" "${app_args[@]}"

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# Shared by the local-run scripts: builds the library, the dev kit and the sample app when their sources changed
-# since the last build, and computes the dev kit's class path (its jar's runtime dependencies: no test code, no
-# test libraries). Sourced, not run.
+# Shared by the local-run scripts: builds the dev kit (and the sample app, when it is what they serve) when the
+# sources changed since the last build, and computes the dev kit's class path (its classes and runtime
+# dependencies: no test code, no test libraries). Sourced, not run.
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 local_run_dir="$root/target/local-run"
@@ -16,22 +16,30 @@ die() {
   exit 1
 }
 
+# Builds what is missing or older than its sources: the dev kit (with the library), and with "sample" as $1 the
+# sample app too. The dev kit's class path file is written by its own build (mvn package), so a build of the whole
+# project (mvn verify) leaves nothing to do here.
 ensure_built() {
   command -v java >/dev/null || die "java is not on the PATH (Java 17 is needed)"
   command -v mvn >/dev/null || die "mvn is not on the PATH (Maven 3.8+ is needed)"
-  local stamp="$local_run_dir/build.stamp" changed=""
-  if [ -f "$stamp" ]; then
-    changed=$(find "$root/callerguard/src/main" "$root/callerguard-devkit/src/main" "$root/sample-app/src/main" \
-      "$root/pom.xml" "$root/callerguard/pom.xml" "$root/callerguard-devkit/pom.xml" "$root/sample-app/pom.xml" \
-      "$root/sample-app/host.json" -type f -newer "$stamp" 2>/dev/null | head -n 1)
+  local modules=() stamp="$local_run_dir/sample.stamp"
+  if [ ! -s "$classpath_file" ] || [ -n "$(find "$root/callerguard/src/main" "$root/callerguard-devkit/src/main" \
+    "$root/pom.xml" "$root/callerguard/pom.xml" "$root/callerguard-devkit/pom.xml" -type f -newer "$classpath_file" \
+    2>/dev/null | head -n 1)" ]; then
+    modules+=(callerguard-devkit)
   fi
-  if [ ! -f "$stamp" ] || [ -n "$changed" ] || [ ! -f "$sample_app_dir/host.json" ] || [ ! -s "$classpath_file" ]; then
-    echo "Building CallerGuard (the library, the dev kit and the sample app; mvn package, tests skipped)..." >&2
+  if [ "${1:-}" = sample ] && { [ ! -f "$stamp" ] || [ ! -f "$sample_app_dir/host.json" ] || [ -n "$(find \
+    "$root/sample-app/src/main" "$root/sample-app/pom.xml" "$root/sample-app/host.json" "$root/callerguard/src/main" \
+    -type f -newer "$stamp" 2>/dev/null | head -n 1)" ]; }; then
+    modules+=(sample-app)
+  fi
+  if [ ${#modules[@]} -gt 0 ]; then
+    echo "Building CallerGuard (${modules[*]} and what they need; mvn package, tests skipped)..." >&2
     mkdir -p "$local_run_dir"
-    (cd "$root" && mvn -q -B -DskipTests -pl callerguard-devkit,sample-app -am package dependency:build-classpath \
-      -Dmdep.includeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt) || die "the build failed"
-    touch "$stamp"
+    (cd "$root" && mvn -q -B -DskipTests -pl "$(IFS=,; echo "${modules[*]}")" -am package) || die "the build failed"
+    [ "${1:-}" = sample ] && touch "$stamp"
   fi
+  return 0
 }
 
 # For the scripts that talk to a running local run: they never rebuild under it.
@@ -50,7 +58,7 @@ local_classpath() {
 # Sets app_args to the arguments with the value of each --app and --settings made absolute against the caller's
 # folder (the scripts run the dev kit in the project root), and the sample app and its settings where none is given.
 app_arguments() {
-  local app="" settings=""
+  local app="" settings="" emulator_only=false
   app_args=()
   while [ $# -gt 0 ]; do
     case "$1" in
@@ -62,12 +70,19 @@ app_arguments() {
         if [ "$1" = --app ]; then app=$value; else settings=$value; fi
         shift 2
         ;;
+      --emulator-only)
+        emulator_only=true
+        app_args+=("$1")
+        shift
+        ;;
       *)
         app_args+=("$1")
         shift
         ;;
     esac
   done
+  # shellcheck disable=SC2034 # read by the scripts that source this file
+  serves_sample=$([ -z "$app" ] && [ "$emulator_only" = false ] && echo sample || echo devkit)
   app_args=(--app "${app:-$sample_app_dir}" --settings "${settings:-$sample_settings}" ${app_args[@]+"${app_args[@]}"})
 }
 

@@ -1,13 +1,13 @@
 package dev.callerguard.local;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.callerguard.auth.CallerCheck;
-import dev.callerguard.auth.Decision;
-import dev.callerguard.auth.GuardSettings;
-import dev.callerguard.auth.JwksKeySetSource;
-import dev.callerguard.auth.KeySetCache;
-import dev.callerguard.auth.RequestHeaders;
-import dev.callerguard.auth.VerifiedCaller;
+import dev.callerguard.VerifiedCaller;
+import dev.callerguard.internal.credentials.RequestHeaders;
+import dev.callerguard.internal.decision.CallerCheck;
+import dev.callerguard.internal.decision.Decision;
+import dev.callerguard.internal.keys.JwksKeySetSource;
+import dev.callerguard.internal.keys.KeySetCache;
+import dev.callerguard.internal.settings.GuardSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;

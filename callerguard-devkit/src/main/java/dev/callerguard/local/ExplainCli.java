@@ -1,14 +1,14 @@
 package dev.callerguard.local;
 
-import dev.callerguard.auth.CredentialInspection;
-import dev.callerguard.auth.GuardSettings;
-import dev.callerguard.auth.InvalidSettingsException;
-import dev.callerguard.auth.JwksKeySetSource;
-import dev.callerguard.auth.KeyLookup;
-import dev.callerguard.auth.KeySetCache;
-import dev.callerguard.auth.KeySetFetchException;
-import dev.callerguard.auth.Refusal;
-import dev.callerguard.auth.SigningKeys;
+import dev.callerguard.internal.decision.CredentialInspection;
+import dev.callerguard.internal.decision.Refusal;
+import dev.callerguard.internal.keys.JwksKeySetSource;
+import dev.callerguard.internal.keys.KeyLookup;
+import dev.callerguard.internal.keys.KeySetCache;
+import dev.callerguard.internal.keys.KeySetFetchException;
+import dev.callerguard.internal.keys.SigningKeys;
+import dev.callerguard.internal.settings.GuardSettings;
+import dev.callerguard.internal.settings.InvalidSettingsException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

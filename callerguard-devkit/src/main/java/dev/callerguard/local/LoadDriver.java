@@ -506,17 +506,17 @@ public final class LoadDriver {
         String classes = jcmd(pid, "VM.class_hierarchy");
         String threads = jcmd(pid, "Thread.print");
         Map<String, String> probes = new LinkedHashMap<>();
-        probes.put("dev.callerguard.functions.GuardRuntime", "GuardRuntime (settings read and validated)");
-        probes.put("dev.callerguard.auth.CallerCheck", "CallerCheck built");
-        probes.put("dev.callerguard.auth.KeySetCache", "KeySetCache built");
-        probes.put("dev.callerguard.auth.JwksKeySetSource", "JwksKeySetSource built");
+        probes.put("dev.callerguard.internal.runtime.GuardRuntime", "GuardRuntime (settings read and validated)");
+        probes.put("dev.callerguard.internal.decision.CallerCheck", "CallerCheck built");
+        probes.put("dev.callerguard.internal.keys.KeySetCache", "KeySetCache built");
+        probes.put("dev.callerguard.internal.keys.JwksKeySetSource", "JwksKeySetSource built");
         probes.put("com.auth0.jwk.UrlJwkProvider", "jwks-rsa UrlJwkProvider loaded");
         probes.put("jdk.internal.net.http.HttpClientImpl", "java.net.http client built");
         probes.put("com.github.benmanes.caffeine.cache.Caffeine", "Caffeine (validated-token cache) loaded");
         probes.put("com.github.benmanes.caffeine.cache.BoundedLocalCache", "Caffeine cache instance built");
-        probes.put("dev.callerguard.auth.BearerTokenVerifier", "BearerTokenVerifier loaded");
-        probes.put("dev.callerguard.auth.Rs256Signature", "RS256 verification code loaded");
-        probes.put("dev.callerguard.auth.KeySetHttpClient", "key endpoint HTTP client loaded");
+        probes.put("dev.callerguard.internal.token.BearerTokenVerifier", "BearerTokenVerifier loaded");
+        probes.put("dev.callerguard.internal.token.Rs256Signature", "RS256 verification code loaded");
+        probes.put("dev.callerguard.internal.keys.KeySetHttpClient", "key endpoint HTTP client loaded");
         System.out.printf("%n  after the first /api/health of a fresh host (pid %d), before any protected call:%n", pid);
         for (Map.Entry<String, String> probe : probes.entrySet()) {
             boolean loaded = Pattern.compile("\\b" + Pattern.quote(probe.getKey()) + "\\b").matcher(classes).find();

@@ -3,7 +3,7 @@ package dev.callerguard.local;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.HttpStatus;
 import com.microsoft.azure.functions.HttpStatusType;
-import dev.callerguard.auth.RequestHeaders;
+import dev.callerguard.internal.credentials.RequestHeaders;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,23 +1,29 @@
 package dev.callerguard.local;
 
-import dev.callerguard.auth.GuardSettings;
-import dev.callerguard.auth.InvalidSettingsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.callerguard.internal.settings.GuardSettings;
+import dev.callerguard.internal.settings.InvalidSettingsException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * {@code scripts/run-local.sh}: starts the identity emulator and the functions host for the staged app with the
  * settings of {@code local.settings.json}, prints the URLs and three example calls, and runs until Ctrl-C.
  *
- * <p>Options: {@code --settings FILE} (default {@code local.settings.json}), {@code --emulator-port N} (7072),
- * {@code --host-port N} (7071), {@code --easy-auth} (emulate App Service Authentication), {@code --app DIR}.
+ * <p>Options: {@code --app DIR} (default the one app staged under {@code target/azure-functions}),
+ * {@code --settings FILE} (default {@code local.settings.json}), {@code --emulator-port N} (7072),
+ * {@code --host-port N} (7071), {@code --easy-auth} (emulate App Service Authentication), {@code --emulator-only}
+ * (no host: the emulator for an app that {@code func start} serves, and the settings it needs).
  */
 public final class LocalRun {
     /** Where the session's endpoint and identity header are written for {@code scripts/call.sh}. */
@@ -43,14 +49,23 @@ public final class LocalRun {
     public static void main(String[] args) throws Exception {
         LocalLogging.configure();
         Map<String, String> options = options(args);
+        String identityHeader = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        int hostPort = Integer.parseInt(options.getOrDefault("host-port", String.valueOf(FunctionsHost.DEFAULT_PORT)));
+        if (options.containsKey("emulator-only")) {
+            IdentityEmulator emulator = IdentityEmulator.start(Integer.parseInt(options.getOrDefault("emulator-port",
+                    String.valueOf(IdentityEmulator.DEFAULT_PORT))), identityHeader, Clock.systemUTC());
+            Runtime.getRuntime().addShutdownHook(new Thread(emulator::close));
+            writeSession(emulator, identityHeader, "http://localhost:" + hostPort);
+            System.out.println(emulatorOnlyBanner(emulator, SESSION_FILE.toAbsolutePath()));
+            Thread.currentThread().join();
+            return;
+        }
         Path appDir = appDirectory(options);
         Map<String, String> settings = LocalSettings.read(settingsFile(options), System.getenv());
-        String identityHeader = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
 
         IdentityEmulator emulator = IdentityEmulator.start(
                 Integer.parseInt(options.getOrDefault("emulator-port", String.valueOf(IdentityEmulator.DEFAULT_PORT))),
                 identityHeader, Clock.systemUTC());
-        int hostPort = Integer.parseInt(options.getOrDefault("host-port", String.valueOf(FunctionsHost.DEFAULT_PORT)));
         Map<String, String> appSettings = appSettings(settings, emulator, identityHeader, hostPort,
                 options.containsKey("easy-auth"));
         try {
@@ -71,8 +86,8 @@ public final class LocalRun {
             host.close();
             emulator.close();
         }));
-        writeSession(emulator, identityHeader, host);
-        System.out.println(banner(emulator, host, appSettings));
+        writeSession(emulator, identityHeader, host.baseUrl());
+        System.out.println(banner(emulator, host, appSettings, routes(appDir)));
         host.waitFor();
     }
 
@@ -102,35 +117,88 @@ public final class LocalRun {
         return host != null && GuardSettings.isLoopback(host);
     }
 
-    private static void writeSession(IdentityEmulator emulator, String identityHeader, HostProcess host)
+    private static void writeSession(IdentityEmulator emulator, String identityHeader, String baseUrl)
             throws IOException {
         Files.createDirectories(SESSION_FILE.getParent());
         Files.writeString(SESSION_FILE, String.join("\n",
                 "IDENTITY_ENDPOINT=" + emulator.identityEndpoint(),
                 "IDENTITY_HEADER=" + identityHeader,
                 "CALLERGUARD_EMULATOR=" + emulator.authority(),
-                "CALLERGUARD_BASE_URL=" + host.baseUrl(),
+                "CALLERGUARD_BASE_URL=" + baseUrl,
                 ""));
     }
 
-    private static String banner(IdentityEmulator emulator, HostProcess host, Map<String, String> appSettings) {
+    private static String banner(IdentityEmulator emulator, HostProcess host, Map<String, String> appSettings,
+                                 List<String> routes) {
+        String first = routes.isEmpty() ? "/api/" : routes.get(0);
         StringBuilder text = new StringBuilder();
         text.append("\nCallerGuard is running locally (Ctrl-C stops it).\n")
-                .append("  functions host   ").append(host.baseUrl()).append("/api/{health,whoami,hello,reports,relay}")
+                .append("  functions host   ").append(host.baseUrl()).append(routes.isEmpty() ? "" : " " + routes)
                 .append("\n  Entra emulator   ").append(emulator.authority()).append("/")
                 .append(LocalIdentities.TENANT_ID).append("/v2.0/.well-known/openid-configuration")
                 .append("\n  managed identity ").append(emulator.identityEndpoint())
                 .append("\n  Easy Auth        ").append("true".equalsIgnoreCase(
-                        appSettings.get(GuardSettings.WEBSITE_AUTH_ENABLED)) ? "emulated" : "off (--easy-auth turns it on)")
-                .append("\n\nIdentities of the local tenant ").append(LocalIdentities.TENANT_ID).append(":\n");
+                        appSettings.get(GuardSettings.WEBSITE_AUTH_ENABLED)) ? "emulated" : "off (--easy-auth turns it on)");
+        identities(text);
+        text.append("\nTry, in another shell:\n")
+                .append(String.format("  curl -i %s%-18s # 401: no token%n", host.baseUrl(), first))
+                .append(String.format("  scripts/call.sh intruder %-12s # 403: valid identity, not allowed%n", first))
+                .append(String.format("  scripts/call.sh apim %-16s # 200: the allowed managed identity%n", first));
+        return text.toString();
+    }
+
+    /**
+     * For {@code func start} (Core Tools) instead of the dev kit's host: the emulator alone, and the values to put
+     * into the app's {@code local.settings.json} so that the app on the real host verifies the emulator's tokens
+     * and asks its managed identity endpoint.
+     */
+    private static String emulatorOnlyBanner(IdentityEmulator emulator, Path managedIdentityFile) {
+        StringBuilder text = new StringBuilder();
+        text.append("\nThe emulated Entra ID tenant and managed identity endpoint are running (Ctrl-C stops them).\n")
+                .append("  Entra emulator   ").append(emulator.authority()).append("/").append(LocalIdentities.TENANT_ID)
+                .append("/v2.0/.well-known/openid-configuration\n")
+                .append("  managed identity ").append(emulator.identityEndpoint()).append("\n\n")
+                .append("Put these into the Values of your app's local.settings.json, then run func start\n")
+                .append("(CALLERGUARD_ALLOWED_CALLERS names who may call; here apim):\n")
+                .append("    \"CALLERGUARD_TENANT_ID\": \"").append(LocalIdentities.TENANT_ID).append("\",\n")
+                .append("    \"CALLERGUARD_AUDIENCES\": \"").append(LocalIdentities.API_APP_ID_URI).append(",")
+                .append(LocalIdentities.API_CLIENT_ID).append("\",\n")
+                .append("    \"CALLERGUARD_ALLOWED_CALLERS\": \"").append(LocalIdentities.APIM.objectId()).append("\",\n")
+                .append("    \"CALLERGUARD_AUTHORITY\": \"").append(emulator.authority()).append("\"\n")
+                .append("An app that asks for its own managed identity's tokens also needs IDENTITY_ENDPOINT and\n")
+                .append("IDENTITY_HEADER (new on each start, not printed): they are in ").append(managedIdentityFile)
+                .append(".");
+        identities(text);
+        text.append("\nscripts/call.sh and scripts/token.sh use this emulator; call.sh calls http://localhost:7071 ")
+                .append("(--host-port N for another port).\n");
+        return text.toString();
+    }
+
+    private static void identities(StringBuilder text) {
+        text.append("\n\nIdentities of the local tenant ").append(LocalIdentities.TENANT_ID).append(":\n");
         for (LocalIdentity identity : LocalIdentities.ALL) {
             text.append(String.format("  %-9s oid %s  %s%n", identity.name(), identity.objectId(), identity.what()));
         }
-        text.append("\nTry, in another shell:\n")
-                .append("  curl -i ").append(host.baseUrl()).append("/api/hello          # 401: no token\n")
-                .append("  scripts/call.sh intruder /api/hello   # 403: valid identity, not allowed\n")
-                .append("  scripts/call.sh apim /api/hello       # 200: the allowed managed identity\n");
-        return text.toString();
+    }
+
+    /** The HTTP routes of the staged app's functions ({@code /api/<route>}), from their {@code function.json}. */
+    static List<String> routes(Path appDir) throws IOException {
+        JsonNode host = HttpExchanges.MAPPER.readTree(appDir.resolve("host.json").toFile());
+        JsonNode prefix = host.path("extensions").path("http").path("routePrefix");
+        String routePrefix = prefix.isTextual() ? prefix.textValue() : "api";
+        List<String> routes = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(appDir)) {
+            for (Path functionJson : entries.map(d -> d.resolve("function.json")).filter(Files::isRegularFile)
+                    .sorted().toList()) {
+                for (JsonNode binding : HttpExchanges.MAPPER.readTree(functionJson.toFile()).path("bindings")) {
+                    if ("httpTrigger".equals(binding.path("type").asText())) {
+                        String route = binding.path("route").asText(functionJson.getParent().getFileName().toString());
+                        routes.add((routePrefix.isEmpty() ? "" : "/" + routePrefix) + "/" + route);
+                    }
+                }
+            }
+        }
+        return routes;
     }
 
     /** {@code --name value} pairs; a flag without a value maps to {@code "true"}. */

@@ -3,7 +3,6 @@ package dev.callerguard.local;
 import com.microsoft.aad.msal4j.ManagedIdentityApplication;
 import com.microsoft.aad.msal4j.ManagedIdentityId;
 import com.microsoft.aad.msal4j.ManagedIdentityParameters;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,7 +2,7 @@ package dev.callerguard.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.callerguard.auth.GuardSettings;
+import dev.callerguard.internal.settings.GuardSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

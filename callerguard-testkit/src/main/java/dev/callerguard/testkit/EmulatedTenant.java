@@ -1,8 +1,8 @@
 package dev.callerguard.testkit;
 
-import dev.callerguard.auth.InvalidSettingsException;
-import dev.callerguard.functions.CallerGuard;
-import dev.callerguard.functions.GuardRuntime;
+import dev.callerguard.CallerGuard;
+import dev.callerguard.internal.runtime.GuardRuntime;
+import dev.callerguard.internal.settings.InvalidSettingsException;
 import dev.callerguard.local.IdentityEmulator;
 import dev.callerguard.local.LocalIdentities;
 import dev.callerguard.local.LocalIdentity;

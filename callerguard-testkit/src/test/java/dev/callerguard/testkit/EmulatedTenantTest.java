@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.microsoft.azure.functions.HttpStatus;
-import dev.callerguard.functions.CallerGuard;
+import dev.callerguard.CallerGuard;
 import dev.callerguard.testing.TestContext;
 import dev.callerguard.testing.TestHttpRequest;
 import dev.callerguard.testing.TestHttpResponse;

@@ -23,9 +23,9 @@ import org.w3c.dom.NodeList;
 public final class MutationGoal {
     static final double GOAL = 0.97;
     /** The classes whose every mutant must be killed or listed: the key set and the validated-token cache. */
-    static final List<String> KEY_AND_CACHE_CLASSES = List.of("dev.callerguard.auth.KeySetCache",
-            "dev.callerguard.auth.VerifiedTokenCache", "dev.callerguard.auth.SigningKeys",
-            "dev.callerguard.auth.KeyLookup", "dev.callerguard.auth.JwksKeySetSource");
+    static final List<String> KEY_AND_CACHE_CLASSES = List.of("dev.callerguard.internal.keys.KeySetCache",
+            "dev.callerguard.internal.token.VerifiedTokenCache", "dev.callerguard.internal.keys.SigningKeys",
+            "dev.callerguard.internal.keys.KeyLookup", "dev.callerguard.internal.keys.JwksKeySetSource");
 
     /** One mutant of the report. */
     record Mutant(String status, String mutatedClass, String method, String mutator, String description, int line) {

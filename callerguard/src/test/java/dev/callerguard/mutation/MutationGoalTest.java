@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MutationGoalTest {
-    private static final String RULE = "dev.callerguard.auth.AudienceRule";
-    private static final String CACHE = "dev.callerguard.auth.VerifiedTokenCache";
+    private static final String RULE = "dev.callerguard.internal.rules.AudienceRule";
+    private static final String CACHE = "dev.callerguard.internal.token.VerifiedTokenCache";
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
     private final PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
 

@@ -1,10 +1,10 @@
 package dev.callerguard.testing;
 
-import dev.callerguard.auth.GuardSettings;
-import dev.callerguard.auth.JwksKeySetSource;
-import dev.callerguard.auth.KeySetCache;
-import dev.callerguard.functions.CallerGuard;
-import dev.callerguard.functions.GuardRuntime;
+import dev.callerguard.CallerGuard;
+import dev.callerguard.internal.keys.JwksKeySetSource;
+import dev.callerguard.internal.keys.KeySetCache;
+import dev.callerguard.internal.runtime.GuardRuntime;
+import dev.callerguard.internal.settings.GuardSettings;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;

@@ -5,7 +5,7 @@ import com.microsoft.azure.functions.HttpRequestMessage;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.HttpStatus;
 import com.microsoft.azure.functions.HttpStatusType;
-import dev.callerguard.auth.RequestHeaders;
+import dev.callerguard.internal.credentials.RequestHeaders;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.callerguard.testing;
 
-import dev.callerguard.auth.GuardSettings;
+import dev.callerguard.internal.settings.GuardSettings;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.HttpStatus;
-import dev.callerguard.auth.GuardSettings;
 import dev.callerguard.azure.FakeAzure.ScriptResult;
+import dev.callerguard.internal.settings.GuardSettings;
 import dev.callerguard.testing.GuardedApp;
 import dev.callerguard.testing.TestContext;
 import dev.callerguard.testing.TestHttpRequest;

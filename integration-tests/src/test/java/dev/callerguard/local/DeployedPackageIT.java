@@ -95,7 +95,7 @@ class DeployedPackageIT {
             var entry = app.getEntry("META-INF/services/com.microsoft.azure.functions.internal.spi.middleware.Middleware");
             assertThat(entry).isNotNull();
             assertThat(new String(app.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                    .strip()).isEqualTo("dev.callerguard.functions.GuardWarmUp");
+                    .strip()).isEqualTo("dev.callerguard.internal.runtime.GuardWarmUp");
         }
     }
 }

@@ -2,7 +2,7 @@ package dev.callerguard.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.callerguard.auth.TestSignatures;
+import dev.callerguard.testing.TestSignatures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -9,8 +9,8 @@ import com.microsoft.azure.functions.HttpStatus;
 import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
-import dev.callerguard.auth.VerifiedCaller;
-import dev.callerguard.functions.CallerGuard;
+import dev.callerguard.CallerGuard;
+import dev.callerguard.VerifiedCaller;
 import java.io.IOException;
 import java.util.Optional;
 

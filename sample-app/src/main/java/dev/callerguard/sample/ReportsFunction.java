@@ -8,7 +8,7 @@ import com.microsoft.azure.functions.HttpStatus;
 import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
-import dev.callerguard.functions.CallerGuard;
+import dev.callerguard.CallerGuard;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

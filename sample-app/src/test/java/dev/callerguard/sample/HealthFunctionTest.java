@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.functions.HttpResponseMessage;
-import dev.callerguard.functions.CallerGuard;
+import dev.callerguard.CallerGuard;
 import dev.callerguard.testkit.EmulatedTenant;
 import dev.callerguard.testkit.FunctionRequest;
 import java.util.Map;

@@ -1,0 +1,161 @@
+package dev.callerguard;
+
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.HttpRequestMessage;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import com.microsoft.azure.functions.HttpStatusType;
+import dev.callerguard.internal.credentials.RequestHeaders;
+import dev.callerguard.internal.decision.BearerChallenge;
+import dev.callerguard.internal.decision.CallerCheck;
+import dev.callerguard.internal.decision.Decision;
+import dev.callerguard.internal.decision.HttpRefusal;
+import dev.callerguard.internal.decision.Refusal;
+import dev.callerguard.internal.rules.CallerPolicy;
+import dev.callerguard.internal.runtime.GuardRuntime;
+import dev.callerguard.internal.settings.InvalidSettingsException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The caller check in front of an HTTP function, one call per handler:
+ *
+ * <pre>{@code
+ * private static final CallerGuard GUARD = CallerGuard.standard().requiringRoles("Orders.Write");
+ * ...
+ * return GUARD.handle(request, context, caller -> ...);
+ * }</pre>
+ *
+ * The handler runs only for a caller the {@code CALLERGUARD_*} app settings allow (and the function's narrowing);
+ * every other request gets the RFC 6750 refusal (400, 401, 403, or 503 when the keys cannot be had or the settings
+ * are in error). Every decision is logged through the invocation's logger, never a credential. Immutable and
+ * thread-safe; build once per function class.
+ */
+public final class CallerGuard {
+    private static final Logger LOG = Logger.getLogger(CallerGuard.class.getName());
+    private static final CallerGuard STANDARD = over(GuardRuntime.shared());
+
+    /** The check under this guard's policy; {@code null} when every request gets {@link #unavailable}. */
+    private final CallerCheck check;
+    private final Refusal unavailable;
+    /** Why every request is refused, for the decision log line (no secret: a count or a pointer to the log). */
+    private final String unavailableReason;
+    /** The names of the settings in error; empty when they are valid. */
+    private final List<String> settingsInError;
+
+    private CallerGuard(CallerCheck check, Refusal unavailable, String unavailableReason,
+                        List<String> settingsInError) {
+        this.check = check;
+        this.unavailable = unavailable;
+        this.unavailableReason = unavailableReason;
+        this.settingsInError = List.copyOf(settingsInError);
+    }
+
+    /** The guard with the app-wide policy of the process's settings. */
+    public static CallerGuard standard() {
+        return STANDARD;
+    }
+
+    /**
+     * A guard over another runtime than the process's: for the test kit, which builds one over an emulated tenant.
+     * Function code uses {@link #standard()}; the runtime is internal ({@code dev.callerguard.internal}), not API.
+     */
+    public static CallerGuard over(GuardRuntime runtime) {
+        return new CallerGuard(runtime.check().orElse(null), Refusal.NOT_CONFIGURED,
+                "settings in error: " + runtime.problems().size(),
+                new InvalidSettingsException(runtime.problems()).settingNames());
+    }
+
+    /**
+     * The names of the {@code CALLERGUARD_*} settings in error, never their values; empty when the settings are
+     * valid. While it is not empty, every guarded request is refused with 503: a health function can report it.
+     */
+    public List<String> settingsInError() {
+        return settingsInError;
+    }
+
+    /** This guard, also requiring every given app role. */
+    public CallerGuard requiringRoles(String... roles) {
+        return narrowed(check -> check.requiringRoles(roles), "requiringRoles", roles);
+    }
+
+    /**
+     * This guard, allowing only those of its callers that are also in {@code objectIds}. When that leaves nobody
+     * (or an id is not a GUID) the guard answers every request 503 {@code CG503-NARROWING}; the reason is logged
+     * once, here.
+     */
+    public CallerGuard narrowedToCallers(String... objectIds) {
+        return narrowed(check -> check.narrowedToCallers(objectIds), "narrowedToCallers", objectIds);
+    }
+
+    /**
+     * This guard under a narrower policy. A guard that already refuses everything stays as it is. A narrowing
+     * that fails is a mistake in the function's code under these settings: it must not throw while the function
+     * class loads (the host would answer 500 to every call), so it is logged at start and the guard refuses.
+     */
+    private CallerGuard narrowed(UnaryOperator<CallerCheck> narrowing, String method, String[] arguments) {
+        if (check == null) {
+            return this;
+        }
+        try {
+            return new CallerGuard(narrowing.apply(check), null, null, settingsInError);
+        } catch (RuntimeException e) {
+            CallerPolicy policy = check.policy();
+            String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
+            LOG.severe(() -> "CallerGuard " + method + " " + Arrays.toString(arguments) + " over the allowed callers "
+                    + (policy.anyCaller() ? "*" : policy.allowedCallers()) + " fails: " + reason
+                    + "; every request to the function this guard serves is refused with 503 "
+                    + Refusal.NARROWING_EMPTY.id());
+            return new CallerGuard(null, Refusal.NARROWING_EMPTY, "its narrowing allows nobody; see the start-up log",
+                    settingsInError);
+        }
+    }
+
+    /** Runs {@code handler} for an allowed caller; answers the refusal otherwise. */
+    public HttpResponseMessage handle(HttpRequestMessage<?> request, ExecutionContext context,
+                                      Function<VerifiedCaller, HttpResponseMessage> handler) {
+        Logger log = context.getLogger();
+        String function = context.getFunctionName();
+        if (check == null) {
+            log.severe(() -> "CallerGuard function=" + function + " outcome=refused status="
+                    + unavailable.kind().status() + " code=" + unavailable.id() + " (" + unavailableReason + ")");
+            return refuse(request, context, unavailable);
+        }
+        Decision decision;
+        try {
+            decision = check.decide(RequestHeaders.of(request.getHeaders()));
+        } catch (RuntimeException e) {
+            log.log(Level.SEVERE, "CallerGuard function=" + function + " outcome=refused code="
+                    + Refusal.CHECK_FAILED.id() + " error=" + e.getClass().getName());
+            return refuse(request, context, Refusal.CHECK_FAILED);
+        }
+        decision.warnings().forEach(log::warning);
+        if (decision instanceof Decision.Allowed allowed) {
+            VerifiedCaller caller = allowed.caller();
+            log.info(() -> "CallerGuard function=" + function + " outcome=allowed source=" + caller.source().label()
+                    + " caller=" + caller.objectId() + " app=" + caller.appId().orElse("-"));
+            return handler.apply(caller);
+        }
+        Decision.Refused refused = (Decision.Refused) decision;
+        Refusal refusal = refused.refusal();
+        log.info(() -> "CallerGuard function=" + function + " outcome=refused status=" + refusal.kind().status()
+                + " code=" + refusal.id() + " caller=" + known(refused.objectId()) + " app=" + known(refused.appId()));
+        return refuse(request, context, refusal);
+    }
+
+    private static String known(Optional<String> value) {
+        return value.orElse("-");
+    }
+
+    private static HttpResponseMessage refuse(HttpRequestMessage<?> request, ExecutionContext context,
+                                              Refusal refusal) {
+        HttpRefusal http = BearerChallenge.render(refusal, context.getInvocationId());
+        HttpResponseMessage.Builder builder = request.createResponseBuilder(HttpStatusType.custom(http.status()));
+        http.headers().forEach(builder::header);
+        return builder.body(http.body()).build();
+    }
+}

@@ -1,9 +1,0 @@
-package dev.callerguard.auth;
-
-/** One invalid app setting: its name and a message that says what a good value looks like. */
-public record SettingProblem(String setting, String message) {
-    @Override
-    public String toString() {
-        return setting + ": " + message;
-    }
-}

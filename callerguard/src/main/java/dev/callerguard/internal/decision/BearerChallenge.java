@@ -1,0 +1,72 @@
+package dev.callerguard.internal.decision;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.callerguard.internal.credentials.StrictJson;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one place that turns a {@link Refusal} into HTTP: status, {@code WWW-Authenticate} per RFC 6750 section 3,
+ * {@code Retry-After} when the signing keys cannot be had, and an RFC 9457 problem body carrying the stable id and the invocation id.
+ * Nothing from the request is echoed.
+ */
+public final class BearerChallenge {
+    public static final String REALM = "callerguard";
+    public static final String PROBLEM_JSON = "application/problem+json";
+    /** Seconds a client should wait before retrying when the signing keys cannot be had. */
+    public static final int RETRY_AFTER_SECONDS = 10;
+
+    private BearerChallenge() {
+    }
+
+    public static HttpRefusal render(Refusal refusal, String invocationId) {
+        RefusalKind kind = refusal.kind();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", PROBLEM_JSON);
+        headers.put("Cache-Control", "no-store");
+        if (kind != RefusalKind.UNAVAILABLE) {
+            headers.put("WWW-Authenticate", challenge(refusal));
+        }
+        if (refusal == Refusal.KEYS_UNAVAILABLE) {
+            headers.put("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        }
+        return new HttpRefusal(kind.status(), headers, body(refusal, invocationId));
+    }
+
+    static String challenge(Refusal refusal) {
+        String errorCode = refusal.kind().errorCode();
+        if (errorCode == null) {
+            return "Bearer realm=\"" + REALM + "\"";
+        }
+        return "Bearer realm=\"" + REALM + "\", error=\"" + errorCode
+                + "\", error_description=\"" + refusal.description() + "\"";
+    }
+
+    private static String body(Refusal refusal, String invocationId) {
+        ObjectNode problem = StrictJson.MAPPER.createObjectNode();
+        problem.put("type", "about:blank");
+        problem.put("title", title(refusal.kind()));
+        problem.put("status", refusal.kind().status());
+        problem.put("detail", refusal.description());
+        problem.put("code", refusal.id());
+        if (refusal.kind().errorCode() != null) {
+            problem.put("error", refusal.kind().errorCode());
+        }
+        problem.put("invocationId", invocationId);
+        try {
+            return StrictJson.MAPPER.writeValueAsString(problem);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render a problem body", e);
+        }
+    }
+
+    private static String title(RefusalKind kind) {
+        return switch (kind) {
+            case NO_CREDENTIALS, INVALID_TOKEN -> "Unauthorized";
+            case INVALID_REQUEST -> "Bad Request";
+            case INSUFFICIENT_SCOPE -> "Forbidden";
+            case UNAVAILABLE -> "Service Unavailable";
+        };
+    }
+}

@@ -1,0 +1,36 @@
+package dev.callerguard.internal.rules;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** GUID handling: Entra object, tenant and client ids are compared case-insensitively in canonical form. */
+public final class Guids {
+    private static final int LENGTH = 36;
+
+    private Guids() {
+    }
+
+    /** The lower-case canonical form, or empty when the text is not a GUID in 8-4-4-4-12 form. */
+    public static Optional<String> canonical(String text) {
+        return isGuid(text) ? Optional.of(text.toLowerCase(Locale.ROOT)) : Optional.empty();
+    }
+
+    /** Whether the text is 32 ASCII hex digits grouped 8-4-4-4-12 by hyphens. */
+    static boolean isGuid(String text) {
+        if (text == null || text.length() != LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < LENGTH; i++) {
+            char c = text.charAt(i);
+            boolean hyphenPlace = i == 8 || i == 13 || i == 18 || i == 23;
+            if (hyphenPlace ? c != '-' : !isHexDigit(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isHexDigit(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+}

@@ -1,0 +1,179 @@
+package dev.callerguard.internal.runtime;
+
+import dev.callerguard.CallerGuard;
+import dev.callerguard.internal.decision.CallerCheck;
+import dev.callerguard.internal.keys.JwksKeySetSource;
+import dev.callerguard.internal.keys.KeySetCache;
+import dev.callerguard.internal.keys.SigningKeys;
+import dev.callerguard.internal.settings.GuardSettings;
+import dev.callerguard.internal.settings.InvalidSettingsException;
+import dev.callerguard.internal.settings.SettingProblem;
+import dev.callerguard.internal.token.SignatureProvider;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What one function app process shares: the settings, read and validated once, and the caller check with its
+ * key cache. When the settings are invalid it holds every problem instead, so that {@code health} can name
+ * them and guarded functions refuse. The shared runtime is loaded when the Java worker loads the app's functions
+ * (by {@link GuardWarmUp}) or when the first function class is initialised, whichever comes first; it then warms up
+ * in the background ({@link #warmUp}).
+ */
+public final class GuardRuntime {
+    private static final Logger LOG = Logger.getLogger(GuardRuntime.class.getName());
+
+    private final CallerCheck check;
+    private final KeySetCache keys;
+    private final List<SettingProblem> problems;
+
+    private GuardRuntime(CallerCheck check, KeySetCache keys, List<SettingProblem> problems) {
+        this.check = check;
+        this.keys = keys;
+        this.problems = List.copyOf(problems);
+    }
+
+    /** The process-wide runtime, from the environment's app settings. */
+    public static GuardRuntime shared() {
+        return Holder.SHARED;
+    }
+
+    /** A runtime over the given settings, key source and clock (tests and the local host). */
+    public static GuardRuntime of(GuardSettings settings, SigningKeys keys, Clock clock) {
+        return new GuardRuntime(new CallerCheck(settings, keys, clock), null, List.of());
+    }
+
+    /** A runtime that refuses everything because the settings are invalid. */
+    public static GuardRuntime misconfigured(List<SettingProblem> problems) {
+        return new GuardRuntime(null, null, problems);
+    }
+
+    /**
+     * Reads the settings through {@code lookup} and chooses the RSA provider (its self-test included); the keys
+     * come from the settings' key endpoint over HTTP, fetched on first use or by {@link #warmUp}. Logs one line
+     * naming the settings and the provider, and one warning when the native provider is not used under
+     * {@code CALLERGUARD_CRYPTO=auto}.
+     */
+    public static GuardRuntime load(Function<String, String> lookup, Clock clock) {
+        return load(lookup, clock, keys -> { });
+    }
+
+    /**
+     * As {@link #load(Function, Clock)}, handing the key cache to {@code keysReady} as soon as the settings are
+     * valid and before the RSA provider is chosen (loading a native library takes a while), so that the shared
+     * runtime fetches the keys meanwhile.
+     */
+    static GuardRuntime load(Function<String, String> lookup, Clock clock, Consumer<KeySetCache> keysReady) {
+        try {
+            GuardSettings settings = GuardSettings.load(lookup);
+            KeySetCache keys = new KeySetCache(new JwksKeySetSource(settings.keysUrl()), clock,
+                    KeySetCache.Timing.DEFAULT.refreshingEvery(settings.keysRefresh()));
+            keysReady.accept(keys);
+            long choosing = System.nanoTime();
+            SignatureProvider rsa;
+            try {
+                rsa = SignatureProvider.choose(settings.crypto());
+            } catch (RuntimeException | LinkageError e) {
+                // A JVM whose provider list leaves out SunRsaSign (a hardened java.security): no RSA at all.
+                throw new InvalidSettingsException(List.of(new SettingProblem(GuardSettings.CRYPTO,
+                        "no RSA provider can verify signatures in this JVM (" + e + "); the JDK's SunRsaSign "
+                                + "must be in the java.security provider list")));
+            }
+            long chosenMs = (System.nanoTime() - choosing) / 1_000_000;
+            rsa.fallback().ifPresent(reason -> LOG.warning(() -> "CallerGuard verifies RSA signatures with the JDK's "
+                    + "provider, not the native one: " + reason));
+            LOG.info(() -> "CallerGuard settings valid: tenant " + settings.tenantId() + ", keys from "
+                    + settings.keysUrl() + " (refreshed every " + settings.keysRefresh().toMinutes() + " min), callers "
+                    + (settings.userCallers() ? "app,user" : "app") + ", Easy Auth "
+                    + settings.easyAuthMode().name().toLowerCase(Locale.ROOT)
+                    + (settings.trustsPrincipalHeader() ? " (principal header trusted)" : "") + ", RSA signatures by "
+                    + rsa.description() + " (" + GuardSettings.CRYPTO + "="
+                    + settings.crypto().name().toLowerCase(Locale.ROOT) + "; chosen and self-tested in " + chosenMs
+                    + " ms)");
+            return new GuardRuntime(new CallerCheck(settings, keys, clock, rsa), keys, List.of());
+        } catch (InvalidSettingsException e) {
+            LOG.log(Level.SEVERE, e.getMessage());
+            return misconfigured(e.problems());
+        }
+    }
+
+    /** The app-wide check, or empty when the settings are invalid. */
+    public Optional<CallerCheck> check() {
+        return Optional.ofNullable(check);
+    }
+
+    /**
+     * Fetches the key set and runs the key-free parts of a decision once ({@link CallerCheck#warmUp}), so that the
+     * first guarded request waits for neither. Nothing about refusals changes: a failed fetch here is retried by the
+     * first request that needs keys, as without a warm-up. Never throws; does nothing when the settings are invalid.
+     * The shared runtime runs the same two halves, the fetch on a thread of its own ({@link Holder}); tests run
+     * them one after the other here.
+     */
+    void warmUp() {
+        if (keys != null) {
+            warmKeys(keys);
+        }
+        warmCode();
+    }
+
+    /** The key half of {@link #warmUp}: fetches the key set unless it is held. Never throws. */
+    private static void warmKeys(KeySetCache keys) {
+        long start = System.nanoTime();
+        try {
+            if (keys.warm()) {
+                LOG.info(() -> "CallerGuard key set fetched at start in " + (System.nanoTime() - start) / 1_000_000
+                        + " ms");
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, "CallerGuard could not fetch its keys at start; the first request fetches them", e);
+        }
+    }
+
+    /** The code half of {@link #warmUp}: runs the key-free parts of a decision once. Never throws. */
+    private void warmCode() {
+        if (check == null) {
+            return;
+        }
+        try {
+            check.warmUp();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, "CallerGuard warm-up failed; the first request does its work instead", e);
+        }
+    }
+
+    /** Every settings problem found at start; empty when the settings are valid. */
+    public List<SettingProblem> problems() {
+        return problems;
+    }
+
+    /**
+     * The shared runtime warms up as it loads: the keys are fetched on a thread of their own from the moment the
+     * settings are valid, while the loading thread chooses the RSA provider and then runs the key-free parts of a
+     * decision. A request that needs the runtime meanwhile waits for the loading (the class initialisation), and one
+     * that needs keys for the fetch in flight; neither does the work twice.
+     */
+    private static final class Holder {
+        static final GuardRuntime SHARED = load(System.getenv()::get, Clock.systemUTC(),
+                GuardRuntime::fetchInBackground);
+
+        static {
+            SHARED.warmCode();
+        }
+    }
+
+    /**
+     * Starts fetching the keys on a thread of its own. Not in {@link Holder}: code of a class that is still being
+     * initialised cannot run on another thread, so the fetch would wait for the loading it is meant to overlap.
+     */
+    static Thread fetchInBackground(KeySetCache keys) {
+        Thread fetch = new Thread(() -> warmKeys(keys), "callerguard-key-warm-up");
+        fetch.setDaemon(true);
+        fetch.start();
+        return fetch;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.callerguard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.callerguard.internal.rules.CallerPolicy;
+import dev.callerguard.internal.settings.GuardSettings;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a function author touches is the package {@code dev.callerguard}: three types, and on the guard only
+ * methods that read the settings, narrow them or apply them. Everything else sits in {@code dev.callerguard.internal}
+ * (not API). A change here is a change of the promise: make it on purpose, with the README.
+ */
+class PublicApiTest {
+
+    @Test
+    void theApiPackageHoldsTheGuardTheVerifiedCallerAndItsSource() throws IOException, URISyntaxException {
+        Path classes = Path.of(CallerGuard.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .resolve("dev").resolve("callerguard");
+        try (Stream<Path> files = Files.list(classes)) {
+            assertThat(files.map(p -> p.getFileName().toString())
+                    .filter(name -> name.endsWith(".class") && !name.contains("$"))
+                    .filter(name -> !name.equals("package-info.class")))
+                    .containsExactlyInAnyOrder("CallerGuard.class", "VerifiedCaller.class", "CallerSource.class");
+        }
+    }
+
+    @Test
+    void theGuardOffersOnlyReadingNarrowingAndApplyingTheSettings() {
+        List<String> methods = Arrays.stream(CallerGuard.class.getDeclaredMethods())
+                .filter(method -> Modifier.isPublic(method.getModifiers())).map(Method::getName).sorted().toList();
+
+        assertThat(methods).containsExactly("handle", "narrowedToCallers", "over", "requiringRoles",
+                "settingsInError", "standard");
+        assertThat(CallerGuard.class.getConstructors()).isEmpty();
+    }
+
+    @Test
+    void noPublicMethodOfTheGuardTakesAPolicyOrSettings() {
+        assertThat(Arrays.stream(CallerGuard.class.getMethods()).flatMap(method -> Arrays.stream(
+                method.getParameterTypes()))).doesNotContain(CallerPolicy.class, GuardSettings.class);
+    }
+}
