@@ -163,7 +163,8 @@ parse_common_options() {
 
 # Loads config.env and reports every problem at once, each naming the setting and a good value.
 # Sets apim_name, apim_resource_group, apim_existing, additional_callers (array of lower-case object ids),
-# allow_relay and existing_function_app (true/false) for the scripts that source this file.
+# allow_relay and existing_function_app (true/false), and staged_app_dir (STAGED_APP_DIR made absolute, with
+# DEPLOY_CODE "staged" or "none") for the scripts that source this file.
 # shellcheck disable=SC2034
 load_config() {
   [[ -f $config_file ]] ||
@@ -173,7 +174,7 @@ load_config() {
   APIM_EXISTING_NAME="" APIM_EXISTING_RESOURCE_GROUP="" APIM_API_ID="" APIM_API_PATH=""
   ADDITIONAL_CALLERS="" ALLOW_RELAY="false"
   HOSTING_PLAN="flex" JAVA_VERSION="17" INSTANCE_MEMORY_MB="2048" MAXIMUM_INSTANCE_COUNT="40"
-  EXISTING_FUNCTION_APP="false"
+  EXISTING_FUNCTION_APP="false" DEPLOY_CODE="sample" STAGED_APP_DIR=""
   # shellcheck source=/dev/null # config.env: KEY="value" lines, see config.env.example
   . "$config_file"
 
@@ -240,6 +241,25 @@ load_config() {
   [[ ${#bad_callers[@]} -eq 0 ]] ||
     problems+=("ADDITIONAL_CALLERS must be object ids (GUIDs such as \"00000000-0000-0000-0000-000000000000\") of service principals or managed identities, separated by spaces or commas; not an object id: ${bad_callers[*]}")
   [[ $ALLOW_RELAY == true || $ALLOW_RELAY == false ]] || problems+=("ALLOW_RELAY must be \"true\" or \"false\"")
+  staged_app_dir=""
+  case $DEPLOY_CODE in
+    sample) ;;
+    staged | none)
+      local example="e.g. \"\$HOME/orders-app/target/azure-functions/orders-app\""
+      if [[ -z $STAGED_APP_DIR ]]; then
+        problems+=("STAGED_APP_DIR is required with DEPLOY_CODE=\"$DEPLOY_CODE\": the folder mvn package stages your app in, $example")
+      elif [[ ! -f $STAGED_APP_DIR/host.json ]] || ! compgen -G "$STAGED_APP_DIR/*/function.json" >/dev/null; then
+        problems+=("STAGED_APP_DIR must be a staged function app (host.json and one folder per function with its function.json, as mvn package stages it), $example; not one: $STAGED_APP_DIR")
+      elif [[ $DEPLOY_CODE == staged ]] && ! compgen -G "$STAGED_APP_DIR/lib/callerguard-[0-9]*.jar" >/dev/null; then
+        problems+=("STAGED_APP_DIR must hold the CallerGuard library (lib/callerguard-<version>.jar), or its functions answer every caller Easy Auth lets in: add the dependency dev.callerguard:callerguard (README, \"Add CallerGuard to your function app\") and run mvn package; not in: $STAGED_APP_DIR")
+      else
+        staged_app_dir=$(cd "$STAGED_APP_DIR" && pwd)
+      fi
+      ;;
+    *)
+      problems+=("DEPLOY_CODE must be \"sample\" (build and deploy the sample app), \"staged\" (deploy your staged app in STAGED_APP_DIR) or \"none\" (leave the app's code as it is)")
+      ;;
+  esac
   allow_relay=false
   [[ $ALLOW_RELAY == true ]] && allow_relay=true
   # For an exact OData match ("az ad app list --display-name" matches names that start with it).

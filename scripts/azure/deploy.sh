@@ -26,8 +26,8 @@ set -euo pipefail
 readonly named_value_id="callerguard-app-id-uri"
 readonly policy_file="$azure_dir/apim-policy.xml"
 readonly migration_doc="https://learn.microsoft.com/azure/azure-functions/migration/migrate-plan-consumption-to-flex?pivots=platform-linux"
-# Every function and method, as APIM operations: operation id, method, URL template.
-readonly operations=(
+# Every function and method of the sample app, as APIM operations: operation id, method, URL template.
+readonly sample_operations=(
   "health-get GET /health"
   "whoami-get GET /whoami"
   "hello-get GET /hello"
@@ -35,6 +35,34 @@ readonly operations=(
   "reports-get GET /reports"
   "relay-get GET /relay"
 )
+
+# The APIM operations of the staged app in $1, one per HTTP function and method, as "id METHOD /template": from the
+# function.json files azure-functions-maven-plugin writes (a function without a route is reached at its name, one
+# without methods by GET and POST).
+staged_operations() {
+  local json name route methods method
+  for json in "$1"/*/function.json; do
+    grep -q '"type" *: *"httpTrigger"' "$json" || continue
+    name=$(basename "$(dirname "$json")")
+    route=$(sed -n 's/.*"route" *: *"\([^"]*\)".*/\1/p' "$json" | head -n 1)
+    methods=$(sed -n 's/.*"methods" *: *\[\([^]]*\)\].*/\1/p' "$json" | head -n 1 | tr -d ' "' | tr ',' ' ')
+    for method in ${methods:-GET POST}; do
+      method=${method^^}
+      echo "${name,,}-${method,,} $method /${route:-$name}"
+    done
+  done
+}
+
+# The routePrefix of the staged app's host.json in $1 ("api" when it sets none).
+staged_route_prefix() {
+  local prefix
+  if grep -q '"routePrefix"' "$1/host.json"; then
+    prefix=$(sed -n 's/.*"routePrefix" *: *"\([^"]*\)".*/\1/p' "$1/host.json" | head -n 1)
+  else
+    prefix=api
+  fi
+  echo "$prefix"
+}
 
 # Assigned by `run --into` (which shellcheck cannot follow).
 group_exists="" has_uri="" other_roles="" invoke_role_id="" reports_role_id="" app_object_id=""
@@ -590,34 +618,48 @@ run -- az functionapp config appsettings set --name "$FUNCTION_APP_NAME" --resou
 
 # ---------------------------------------------------------------------------------------------------------------
 step "11/12 Build and deploy the code"
-# A fresh staging directory: mvn package does not clean it, and whatever it holds is deployed.
 sample_dir="$repo_root/sample-app"
 staged="$sample_dir/target/azure-functions/$FUNCTION_APP_NAME"
-run -- rm -rf "$staged"
-# The sample app depends on the CallerGuard library by its Maven coordinates, as any app does: install it first.
-say "installing the CallerGuard library in the local Maven repository"
-run --in "$repo_root" -- mvn -B install -DskipTests -pl callerguard -am
-if $existing_function_app; then
-  # Not the Maven plugin: it would also reconfigure an app it did not create (its update sets the Java version
-  # from the pom, httpsOnly false and, on Flex Consumption, replaces the app's identities with the one of its
-  # deployment storage). The CLI's zip deployment of the same staged package: on Flex Consumption through
-  # /api/publish; on Linux Consumption it uploads the zip to the host storage and sets WEBSITE_RUN_FROM_PACKAGE
-  # to its URL; on other plans through Kudu's zipdeploy (it sets SCM_DO_BUILD_DURING_DEPLOYMENT=false). After a
-  # Flex upload az 2.74 polls the host's status without an end, hence the time limit.
-  say "deploying the staged package with the az CLI's zip deployment"
-  run --in "$sample_dir" -- mvn -B package "-DfunctionAppName=$FUNCTION_APP_NAME"
-  # Left out of the package, as the Maven plugin leaves it out: local settings are not the app's settings.
-  run -- rm -f "$staged/local.settings.json"
-  run -- jar --create --no-manifest --file "$work_dir/$FUNCTION_APP_NAME.zip" -C "$staged" .
+if [[ $DEPLOY_CODE == none ]]; then
+  say "DEPLOY_CODE=none: the app's code is left as it is"
+elif [[ $DEPLOY_CODE == staged ]]; then
+  # Your app as mvn package staged it, by the CLI's zip deployment (on any plan, for a new or an existing app). A
+  # copy without local.settings.json (local settings are not the app's settings), so the folder stays as it was.
+  say "deploying the staged app $staged_app_dir with the az CLI's zip deployment"
+  run -- rm -rf "$work_dir/package"
+  run -- cp -R "$staged_app_dir" "$work_dir/package"
+  run -- rm -f "$work_dir/package/local.settings.json"
+  run -- jar --create --no-manifest --file "$work_dir/$FUNCTION_APP_NAME.zip" -C "$work_dir/package" .
   run -- timeout 900 az functionapp deployment source config-zip --name "$FUNCTION_APP_NAME" \
     --resource-group "$RESOURCE_GROUP" --src "$work_dir/$FUNCTION_APP_NAME.zip" --output none
 else
-  # The plugin deploys to the app created above (its plan read from Azure; on Flex Consumption one package into
-  # the deployment container) and sets the app's Java version and OS from these properties.
-  say "deploying with azure-functions-maven-plugin: Java $JAVA_VERSION on $function_os ($hosting)"
-  run --in "$sample_dir" -- mvn -B package azure-functions:deploy "-DfunctionAppName=$FUNCTION_APP_NAME" \
-    "-DfunctionResourceGroup=$RESOURCE_GROUP" "-DfunctionRegion=$LOCATION" "-DfunctionJavaVersion=$JAVA_VERSION" \
-    "-DfunctionOs=$function_os"
+  # A fresh staging directory: mvn package does not clean it, and whatever it holds is deployed.
+  run -- rm -rf "$staged"
+  # The sample app depends on the CallerGuard library by its Maven coordinates, as any app does: install it first.
+  say "installing the CallerGuard library in the local Maven repository"
+  run --in "$repo_root" -- mvn -B install -DskipTests -pl callerguard -am
+  if $existing_function_app; then
+    # Not the Maven plugin: it would also reconfigure an app it did not create (its update sets the Java version
+    # from the pom, httpsOnly false and, on Flex Consumption, replaces the app's identities with the one of its
+    # deployment storage). The CLI's zip deployment of the same staged package: on Flex Consumption through
+    # /api/publish; on Linux Consumption it uploads the zip to the host storage and sets WEBSITE_RUN_FROM_PACKAGE
+    # to its URL; on other plans through Kudu's zipdeploy (it sets SCM_DO_BUILD_DURING_DEPLOYMENT=false). After a
+    # Flex upload az 2.74 polls the host's status without an end, hence the time limit.
+    say "deploying the staged package with the az CLI's zip deployment"
+    run --in "$sample_dir" -- mvn -B package "-DfunctionAppName=$FUNCTION_APP_NAME"
+    # Left out of the package, as the Maven plugin leaves it out: local settings are not the app's settings.
+    run -- rm -f "$staged/local.settings.json"
+    run -- jar --create --no-manifest --file "$work_dir/$FUNCTION_APP_NAME.zip" -C "$staged" .
+    run -- timeout 900 az functionapp deployment source config-zip --name "$FUNCTION_APP_NAME" \
+      --resource-group "$RESOURCE_GROUP" --src "$work_dir/$FUNCTION_APP_NAME.zip" --output none
+  else
+    # The plugin deploys to the app created above (its plan read from Azure; on Flex Consumption one package into
+    # the deployment container) and sets the app's Java version and OS from these properties.
+    say "deploying with azure-functions-maven-plugin: Java $JAVA_VERSION on $function_os ($hosting)"
+    run --in "$sample_dir" -- mvn -B package azure-functions:deploy "-DfunctionAppName=$FUNCTION_APP_NAME" \
+      "-DfunctionResourceGroup=$RESOURCE_GROUP" "-DfunctionRegion=$LOCATION" "-DfunctionJavaVersion=$JAVA_VERSION" \
+      "-DfunctionOs=$function_os"
+  fi
 fi
 # HTTPS only, set after the code deployment (the Maven plugin's update sets httpsOnly false). A PATCH of this one
 # property, in the API version az 2.74 uses for Flex Consumption apps, so nothing else of the app is rewritten.
@@ -650,7 +692,15 @@ else
     --output none
 fi
 
-service_url="https://$function_host/api"
+if [[ $DEPLOY_CODE == sample ]]; then
+  operations=("${sample_operations[@]}")
+  route_prefix=api
+else
+  mapfile -t operations < <(staged_operations "$staged_app_dir")
+  route_prefix=$(staged_route_prefix "$staged_app_dir")
+  [[ ${#operations[@]} -gt 0 ]] || die "STAGED_APP_DIR $staged_app_dir has no HTTP function: nothing to put behind API Management"
+fi
+service_url="https://$function_host${route_prefix:+/$route_prefix}"
 run --missing-ok --into api_id -- az apim api show --service-name "$apim_name" \
   --resource-group "$apim_resource_group" --api-id "$APIM_API_ID" --query id -o tsv
 if [[ -n $api_id ]]; then
@@ -689,6 +739,17 @@ run -- az rest --method PUT \
   --uri "https://management.azure.com/subscriptions/$subscription_id/resourceGroups/$apim_resource_group/providers/Microsoft.ApiManagement/service/$apim_name/apis/$APIM_API_ID/policies/policy?api-version=2022-08-01" \
   --headers "Content-Type=application/json" --body "@$work_dir/apim-policy.json" --output none
 
+read -r _ _ first_template <<<"${operations[0]}"
+case $DEPLOY_CODE in
+  sample)
+    first_template=/hello
+    health_note="  (health: https://$function_host/api/health)"
+    code_note="the sample app (sample-app/)"
+    ;;
+  staged) health_note="" code_note="your staged app $staged_app_dir" ;;
+  none) health_note="" code_note="left as it was (DEPLOY_CODE=none); API operations from $staged_app_dir" ;;
+esac
+
 # ---------------------------------------------------------------------------------------------------------------
 echo
 if $dry_run; then
@@ -700,7 +761,8 @@ cat <<EOF
   tenant                         $tenant_id
   subscription                   $subscription_id
   resource group                 $RESOURCE_GROUP ($LOCATION)
-  function app                   https://$function_host  (health: https://$function_host/api/health)
+  function app                   https://$function_host$health_note
+  code                           $code_note
   hosting                        $hosting, Java $function_java
   function app identity          $function_principal_id
   app registration               '$APP_REGISTRATION_NAME' client id $client_id, App ID URI $app_id_uri
@@ -709,6 +771,6 @@ cat <<EOF
   API Management                 $apim_name in $apim_resource_group, $apim_gateway
   API Management identity        object id $apim_principal_id, client id $apim_client_id
   allowed callers (object ids)   $allowed_callers
-  API                            $apim_gateway/$APIM_API_PATH/hello (subscription key required)
+  API                            $apim_gateway/$APIM_API_PATH${first_template} (subscription key required)
 Check it:  scripts/azure/verify.sh --config $(shell_quote "$config_file")
 EOF

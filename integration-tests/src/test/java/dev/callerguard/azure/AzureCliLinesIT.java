@@ -45,7 +45,8 @@ class AzureCliLinesIT {
     private static final Path BODIES = Path.of("target", "azure-cli-lines", "bodies").toAbsolutePath();
     /** The build (and, for a new app, the Maven plugin's deployment) and, for an existing app, its zip: not az. */
     private static final String MAVEN_LINE = " && mvn -B ";
-    private static final List<String> PACKAGE_LINES = List.of("rm -rf ", "rm -f ", "jar --create --no-manifest ");
+    private static final List<String> PACKAGE_LINES =
+            List.of("rm -rf ", "rm -f ", "cp -R ", "jar --create --no-manifest ");
     private static final Pattern USAGE_ERROR =
             Pattern.compile("usage error|are required|is not a valid|must be used with", Pattern.CASE_INSENSITIVE);
     /** A time limit deploy.sh puts around an az line: {@code timeout SECONDS az ...}. */
@@ -299,7 +300,8 @@ class AzureCliLinesIT {
             }
             lines.add(args);
         }
-        assertThat(maven).as("the dry run of %s prints the mvn line", settings.name()).isTrue();
+        assertThat(maven).as("the dry run of %s prints the mvn lines when it builds the sample", settings.name())
+                .isEqualTo(settings.buildsTheSample());
         return lines;
     }
 

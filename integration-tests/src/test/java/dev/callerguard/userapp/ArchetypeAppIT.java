@@ -27,8 +27,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * CallerGuard added to an app nobody here wrote, exactly as the README's "Add CallerGuard to your function app"
  * says: Microsoft's archetype generates the app, {@link UserAppSteps} applies the README's steps to it, {@code mvn
- * package} builds it (running its own generated unit test, changed as the README says), and {@code
- * scripts/run-local.sh --app ... --settings ...} serves it from its own folder; {@code scripts/call.sh} calls it.
+ * package} builds it (running its own generated unit test, changed as the README says), {@code
+ * scripts/run-local.sh --app ... --settings ...} serves it from its own folder, {@code scripts/call.sh} calls it,
+ * and deploy.sh's dry run with {@code DEPLOY_CODE="staged"} deploys its staged folder.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ArchetypeAppIT {
@@ -120,6 +121,23 @@ class ArchetypeAppIT {
         Run apim = call("apim", path);
         assertThat(apim.exitCode()).as(apim.output()).isZero();
         assertThat(apim.output()).startsWith("HTTP/1.1 200").endsWith("Hello, Ada");
+    }
+
+    @Test
+    @Order(4)
+    void deploySDryRunDeploysItsStagedFolderAndPutsItsFunctionBehindApiManagement() throws Exception {
+        Path config = WORK.resolve("config.env");
+        Files.writeString(config, Files.readString(ROOT.resolve("scripts").resolve("azure")
+                .resolve("config.env.example")) + "DEPLOY_CODE=\"staged\"\nSTAGED_APP_DIR=\"" + STAGED + "\"\n");
+
+        Run dryRun = run(WORK, 120, List.of("bash", ROOT.resolve("scripts").resolve("azure").resolve("deploy.sh")
+                .toString(), "--dry-run", "--config", config.toString()));
+
+        assertThat(dryRun.exitCode()).as(dryRun.output()).isZero();
+        assertThat(dryRun.output()).contains("cp -R " + STAGED + " ", "az functionapp deployment source config-zip",
+                "--operation-id httpexample-get --url-template /HttpExample --method GET",
+                "--operation-id httpexample-post --url-template /HttpExample --method POST")
+                .doesNotContain("mvn -B");
     }
 
     private static Run call(String identity, String path) throws IOException, InterruptedException {
