@@ -2,6 +2,7 @@ package dev.callerguard.testkit;
 
 import dev.callerguard.CallerGuard;
 import dev.callerguard.internal.runtime.GuardRuntime;
+import dev.callerguard.internal.settings.GuardSettings;
 import dev.callerguard.internal.settings.InvalidSettingsException;
 import dev.callerguard.local.IdentityEmulator;
 import dev.callerguard.local.LocalIdentities;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -51,8 +53,10 @@ public final class EmulatedTenant implements BeforeAllCallback, AfterAllCallback
     }
 
     /**
-     * A tenant whose guard takes the {@code CALLERGUARD_*} values of that {@code local.settings.json} file. As in the
-     * local run, an authority on this machine (or none) is replaced by the emulator's; the environment is not read.
+     * A tenant whose guard takes the {@code CALLERGUARD_*} values of that {@code local.settings.json} file: its tenant,
+     * audiences and allowlists must be the local tenant's (as in the sample's file). The authority, key endpoint and
+     * issuers are always the emulator's, whatever the file says, so no test reaches the network; the environment is
+     * not read.
      */
     public static EmulatedTenant withSettings(Path localSettingsFile) {
         return new EmulatedTenant(localSettingsFile);
@@ -140,7 +144,11 @@ public final class EmulatedTenant implements BeforeAllCallback, AfterAllCallback
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the emulated tenant on loopback", e);
         }
-        Map<String, String> settings = LocalRun.appSettings(fileValues, started, "unused", 0, false);
+        // Always the emulated tenant's endpoints, whatever authority the file names: its tokens are the emulator's.
+        Map<String, String> settings = new HashMap<>(LocalRun.appSettings(fileValues, started, "unused", 0, false));
+        settings.put(GuardSettings.AUTHORITY, started.authority());
+        settings.remove(GuardSettings.KEYS_URL);
+        settings.remove(GuardSettings.ISSUERS);
         GuardRuntime runtime = GuardRuntime.load(settings::get, Clock.systemUTC());
         if (!runtime.problems().isEmpty()) {
             started.close();

@@ -98,6 +98,26 @@ class EmulatedTenantTest {
     }
 
     @Test
+    void usesTheEmulatorsKeysEvenWhenTheFileNamesTheRealAuthority() throws IOException {
+        Path file = dir.resolve("local.settings.json");
+        Files.writeString(file, "{\"Values\": {\"CALLERGUARD_TENANT_ID\": \"" + TestIds.TENANT + "\", "
+                + "\"CALLERGUARD_AUDIENCES\": \"" + TestIds.API_APP_ID_URI + "\", "
+                + "\"CALLERGUARD_ALLOWED_CALLERS\": \"" + TestIds.ALLOWED_CALLER + "\", "
+                + "\"CALLERGUARD_AUTHORITY\": \"https://login.microsoftonline.com\", "
+                + "\"CALLERGUARD_KEYS_URL\": \"https://login.microsoftonline.com/common/discovery/v2.0/keys\"}}");
+        EmulatedTenant tenant = EmulatedTenant.withSettings(file);
+        try {
+            TestHttpResponse response = call(tenant.guard(),
+                    TestHttpRequest.get("/api/orders").header("Authorization", tenant.authorization("apim")));
+
+            assertThat(response.getStatusCode()).isEqualTo(200);
+            assertThat(tenant.keySetRequests()).isEqualTo(1);
+        } finally {
+            tenant.afterAll(null);
+        }
+    }
+
+    @Test
     void refusesToBuildAGuardOverSettingsTheGuardWouldRefuse() throws IOException {
         Path file = dir.resolve("local.settings.json");
         Files.writeString(file, "{\"Values\": {\"CALLERGUARD_TENANT_ID\": \"" + TestIds.TENANT + "\"}}");

@@ -64,6 +64,18 @@ class DeployedPackageIT {
         }
     }
 
+    /** The class path scripts/run-local.sh runs the dev kit with: its own jar's runtime dependencies. */
+    @Test
+    void theDevKitRunsFromItsOwnClassPathWithoutTestCodeOrTestLibraries() throws IOException {
+        List<String> entries = List.of(Files.readString(Path.of("callerguard-devkit", "target",
+                "runtime-classpath.txt")).strip().split(java.io.File.pathSeparator));
+
+        assertThat(entries).anyMatch(entry -> entry.endsWith("callerguard-0.1.0-SNAPSHOT.jar"))
+                .anyMatch(entry -> entry.contains("msal4j"))
+                .noneMatch(entry -> entry.contains("test-classes") || entry.endsWith("-tests.jar"))
+                .noneMatch(entry -> entry.contains("junit") || entry.contains("jazzer") || entry.contains("assertj"));
+    }
+
     @Test
     void leavesTheFunctionsLibraryToTheWorker() throws IOException {
         try (Stream<Path> lib = Files.list(APP.resolve("lib"))) {

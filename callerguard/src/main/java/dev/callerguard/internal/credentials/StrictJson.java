@@ -9,6 +9,8 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.callerguard.internal.decision.Refusal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,8 +28,9 @@ import java.util.Map;
  * Strict JSON (RFC 8259) for untrusted input, read by Jackson. {@link #object} reads a credential (a token's header
  * and claims, the Easy Auth principal) with Jackson's streaming parser into plain values: strict UTF-8 only, no
  * duplicate names, no trailing data, none of Jackson's leniencies, no lone surrogates, no infinite numbers, and
- * nesting, numbers, strings and names bounded. {@link #MAPPER} is Jackson configured for the keys document (handed
- * on to jwks-rsa) and for writing JSON. Built once; thread-safe.
+ * nesting, numbers, strings and names bounded. {@link #READER} reads the keys document (handed on to jwks-rsa) with
+ * Jackson configured as strictly, {@link #WRITER} writes JSON. Built once; thread-safe; the reader and writer are
+ * immutable, so no code that reaches them can loosen them for everyone else.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8259">RFC 8259: The JSON Data Interchange Format</a>
  */
@@ -36,7 +39,7 @@ public final class StrictJson {
     static final int MAX_NUMBER_LENGTH = 32;
     static final int MAX_STRING_LENGTH = 16 * 1024;
 
-    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(MAX_NESTING)
@@ -46,6 +49,10 @@ public final class StrictJson {
             .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(JsonParser.Feature.ALLOW_COMMENTS);
+    /** Reads the keys document strictly; immutable. */
+    public static final ObjectReader READER = MAPPER.reader();
+    /** Writes JSON (refusal bodies, the filtered keys document); immutable. */
+    public static final ObjectWriter WRITER = MAPPER.writer();
 
     /**
      * The credential reader's parser settings. Every leniency is off, most of them by Jackson's default, written out

@@ -1,6 +1,7 @@
 package dev.callerguard.internal.decision;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.callerguard.internal.credentials.StrictJson;
 import java.util.LinkedHashMap;
@@ -44,7 +45,7 @@ public final class BearerChallenge {
     }
 
     private static String body(Refusal refusal, String invocationId) {
-        ObjectNode problem = StrictJson.MAPPER.createObjectNode();
+        ObjectNode problem = JsonNodeFactory.instance.objectNode();
         problem.put("type", "about:blank");
         problem.put("title", title(refusal.kind()));
         problem.put("status", refusal.kind().status());
@@ -55,7 +56,7 @@ public final class BearerChallenge {
         }
         problem.put("invocationId", invocationId);
         try {
-            return StrictJson.MAPPER.writeValueAsString(problem);
+            return StrictJson.WRITER.writeValueAsString(problem);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render a problem body", e);
         }

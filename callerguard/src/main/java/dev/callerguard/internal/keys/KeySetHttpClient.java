@@ -5,7 +5,9 @@ import com.auth0.jwk.JwksHttpClient;
 import com.auth0.jwk.JwksHttpResponse;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.callerguard.internal.credentials.StrictJson;
 import java.io.IOException;
@@ -34,6 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class KeySetHttpClient implements JwksHttpClient {
     static final int MAX_BODY_BYTES = 1024 * 1024;
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+    private static final ObjectReader ENTRY = StrictJson.READER.forType(MAP);
 
     /** Ends body reads that outlast the request timeout; one daemon thread per process. */
     private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -86,7 +89,7 @@ final class KeySetHttpClient implements JwksHttpClient {
         if (body.length > MAX_BODY_BYTES) {
             throw new IOException("key set larger than " + MAX_BODY_BYTES + " bytes");
         }
-        return new JwksHttpResponse(StrictJson.MAPPER.writeValueAsString(readableEntries(body)));
+        return new JwksHttpResponse(StrictJson.WRITER.writeValueAsString(readableEntries(body)));
     }
 
     /**
@@ -124,17 +127,17 @@ final class KeySetHttpClient implements JwksHttpClient {
     /** The document with only the entries jwks-rsa can read. */
     static ObjectNode readableEntries(byte[] body) throws IOException {
         // readTree gives a node for every input, MissingNode for no content (Jackson 2.10 on), never null.
-        JsonNode keys = StrictJson.MAPPER.readTree(body).get("keys");
+        JsonNode keys = StrictJson.READER.readTree(body).get("keys");
         if (keys == null || !keys.isArray()) {
             throw new IOException("not a JWKS document: no 'keys' array");
         }
-        ArrayNode readable = StrictJson.MAPPER.createArrayNode();
+        ArrayNode readable = JsonNodeFactory.instance.arrayNode();
         for (JsonNode entry : keys) {
             if (entry.isObject() && readable(entry)) {
                 readable.add(entry);
             }
         }
-        ObjectNode result = StrictJson.MAPPER.createObjectNode();
+        ObjectNode result = JsonNodeFactory.instance.objectNode();
         result.set("keys", readable);
         return result;
     }
@@ -150,6 +153,10 @@ final class KeySetHttpClient implements JwksHttpClient {
 
     /** jwks-rsa's model of one key set entry. */
     static Jwk jwk(JsonNode entry) {
-        return Jwk.fromValues(StrictJson.MAPPER.convertValue(entry, MAP));
+        try {
+            return Jwk.fromValues(ENTRY.readValue(entry));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("unreadable key set entry", e);
+        }
     }
 }

@@ -37,7 +37,7 @@ class TokenClaimsReaderTest {
 
     /** Reads the payload as the check does: written as JSON, read by {@link StrictJson#object}. */
     private static CallerClaims read(ObjectNode payload) throws Exception {
-        return TokenClaimsReader.read(StrictJson.object(StrictJson.MAPPER.writeValueAsBytes(payload),
+        return TokenClaimsReader.read(StrictJson.object(StrictJson.WRITER.writeValueAsBytes(payload),
                 Refusal.MALFORMED_TOKEN));
     }
 
