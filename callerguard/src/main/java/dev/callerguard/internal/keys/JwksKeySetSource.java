@@ -30,6 +30,13 @@ public final class JwksKeySetSource implements KeySetSource {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
     static final int MIN_MODULUS_BITS = 2048;
+    /**
+     * The largest modulus and public exponent a key may have: a verification costs about the square of the
+     * modulus's length times the exponent's, and the key endpoint is not to choose that cost per forged token
+     * (Entra's keys are 2048 bits with e = 65537).
+     */
+    static final int MAX_MODULUS_BITS = 4096;
+    static final BigInteger MAX_EXPONENT = BigInteger.ONE.shiftLeft(32).subtract(BigInteger.ONE);
 
     private static final Logger LOG = Logger.getLogger(JwksKeySetSource.class.getName());
 
@@ -119,8 +126,9 @@ public final class JwksKeySetSource implements KeySetSource {
             return null;
         }
         BigInteger e = rsa.getPublicExponent();
-        if (rsa.getModulus().bitLength() < MIN_MODULUS_BITS
-                || e.compareTo(BigInteger.valueOf(3)) < 0 || !e.testBit(0)) {
+        int modulusBits = rsa.getModulus().bitLength();
+        if (modulusBits < MIN_MODULUS_BITS || modulusBits > MAX_MODULUS_BITS
+                || e.compareTo(BigInteger.valueOf(3)) < 0 || e.compareTo(MAX_EXPONENT) > 0 || !e.testBit(0)) {
             return null;
         }
         return rsa;
