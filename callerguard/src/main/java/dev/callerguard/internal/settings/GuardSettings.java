@@ -235,7 +235,24 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
                 problem(AUTHORITY, "must be the authority host only, without a path, e.g. " + DEFAULT_AUTHORITY);
                 return null;
             }
-            return uri == null ? null : URI.create(value.replaceAll("/+$", ""));
+            return uri == null ? null : normalised(uri);
+        }
+
+        /**
+         * The authority as Entra writes it into issuers: scheme and host in lower case, the host without a trailing
+         * dot, no default port, no trailing slash. {@code https://Login.MicrosoftOnline.com:443/} would otherwise
+         * load and then refuse every genuine v2 token as ISSUER.
+         */
+        private static URI normalised(URI uri) {
+            String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+            String host = uri.getHost().toLowerCase(Locale.ROOT);
+            if (host.endsWith(".")) {
+                host = host.substring(0, host.length() - 1);
+            }
+            int port = uri.getPort();
+            boolean defaultPort = port == -1 || (scheme.equals("https") && port == 443)
+                    || (scheme.equals("http") && port == 80);
+            return URI.create(scheme + "://" + host + (defaultPort ? "" : ":" + port));
         }
 
         URI optionalUrl(String name) {
@@ -254,6 +271,10 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
                 }
                 if (scheme.equals("http") && !isLoopback(uri.getHost())) {
                     problem(name, "must use https (plain http is allowed for localhost only), e.g. " + example);
+                    return null;
+                }
+                if (uri.getPort() == 0 || uri.getPort() > 65535) {
+                    problem(name, "must name a port from 1 to 65535, or none, e.g. " + example);
                     return null;
                 }
                 return uri;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class GuardSettingsTest {
@@ -216,6 +217,42 @@ class GuardSettingsTest {
                 valuesWith(GuardSettings.AUTHORITY, "https://login.microsoftonline.us/"));
 
         assertThat(settings.authority()).isEqualTo(URI.create("https://login.microsoftonline.us"));
+    }
+
+    /**
+     * Second review, finding "settings that pass the start-up check but can never work": these authorities loaded,
+     * then every genuine v2 token was refused as ISSUER. Now each is the authority Entra writes into issuers.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"https://Login.MicrosoftOnline.com", "https://login.microsoftonline.com:443",
+        "HTTPS://login.microsoftonline.com/", "https://login.microsoftonline.com.",
+        "https://LOGIN.microsoftonline.com.:443/"})
+    void normalisesTheAuthoritySoThatGenuineV2IssuersMatch(String authority) {
+        GuardSettings settings = GuardSettings.load(valuesWith(GuardSettings.AUTHORITY, authority));
+
+        assertThat(settings.authority()).isEqualTo(URI.create("https://login.microsoftonline.com"));
+        assertThat(settings.issuers()).contains("https://login.microsoftonline.com/" + TENANT + "/v2.0");
+        assertThat(settings.keysUrl()).isEqualTo(URI.create("https://login.microsoftonline.com/" + TENANT
+                + "/discovery/v2.0/keys"));
+    }
+
+    @Test
+    void keepsAPortThatIsNotTheSchemesDefault() {
+        assertThat(GuardSettings.load(valuesWith(GuardSettings.AUTHORITY, "http://LocalHost:7072/")).authority())
+                .isEqualTo(URI.create("http://localhost:7072"));
+    }
+
+    /** Same finding: a keys URL with port 0 or 99999 loaded, then every request was 503 while health said ok. */
+    @ParameterizedTest
+    @CsvSource({"CALLERGUARD_KEYS_URL, https://login.microsoftonline.com:0/t/discovery/v2.0/keys",
+        "CALLERGUARD_KEYS_URL, https://login.microsoftonline.com:99999/t/discovery/v2.0/keys",
+        "CALLERGUARD_AUTHORITY, https://login.microsoftonline.com:0",
+        "CALLERGUARD_AUTHORITY, http://localhost:65536"})
+    void aPortOutsideOneTo65535IsAStartProblem(String setting, String url) {
+        SettingProblem problem = onlyProblem(valuesWith(setting, url));
+
+        assertThat(problem.setting()).isEqualTo(setting);
+        assertThat(problem.message()).contains("port from 1 to 65535", "e.g.");
     }
 
     @Test
