@@ -111,6 +111,11 @@ public final class FunctionsHost implements AutoCloseable {
     }
 
     private int dispatch(HttpExchange exchange, String method, URI uri) throws IOException {
+        if (!HttpExchanges.hostIsThisMachine(exchange)) {
+            HttpExchanges.send(exchange, 403, "text/plain; charset=utf-8",
+                    "The local functions host answers only requests for localhost.".getBytes(StandardCharsets.UTF_8));
+            return 403;
+        }
         Optional<StagedApp.HttpFunction> match = app.route(uri.getPath());
         if (match.isEmpty()) {
             HttpExchanges.send(exchange, 404, null, null);

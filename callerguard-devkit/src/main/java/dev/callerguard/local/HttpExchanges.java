@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** Small helpers for the JDK HTTP server the local emulator and host run on. */
@@ -14,6 +15,27 @@ final class HttpExchanges {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     private HttpExchanges() {
+    }
+
+    /**
+     * Whether the request's {@code Host} names this machine ({@code localhost}, {@code 127.0.0.1} or {@code [::1]},
+     * with any port). The local servers listen on loopback only, but a web page the developer opens could still
+     * reach them through DNS rebinding (a name of the attacker's that resolves to 127.0.0.1): its requests carry the
+     * attacker's name as Host, so they are refused.
+     */
+    static boolean hostIsThisMachine(HttpExchange exchange) {
+        String host = exchange.getRequestHeaders().getFirst("Host");
+        if (host == null) {
+            return false;
+        }
+        String name = host.strip().toLowerCase(Locale.ROOT);
+        if (name.startsWith("[")) {
+            int end = name.indexOf(']');
+            name = end < 0 ? "" : name.substring(0, end + 1);
+        } else if (name.indexOf(':') >= 0) {
+            name = name.substring(0, name.indexOf(':'));
+        }
+        return name.equals("localhost") || name.equals("127.0.0.1") || name.equals("[::1]");
     }
 
     static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {

@@ -113,6 +113,17 @@ public final class IdentityEmulator implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
             String tenantPrefix = "/" + LocalIdentities.TENANT_ID;
+            if (!HttpExchanges.hostIsThisMachine(exchange)) {
+                HttpExchanges.json(exchange, 403, error("host_not_allowed",
+                        "The local emulator answers only requests for localhost."));
+                return;
+            }
+            if (path.startsWith("/dev/") && exchange.getRequestHeaders().containsKey("Origin")) {
+                // A browser sends Origin on cross-site requests: no web page may mint tokens or rotate keys here.
+                HttpExchanges.json(exchange, 403, error("origin_not_allowed",
+                        "The emulator's /dev endpoints do not answer requests from web pages."));
+                return;
+            }
             if (method.equals("GET") && path.equals(tenantPrefix + "/v2.0/.well-known/openid-configuration")) {
                 HttpExchanges.json(exchange, 200, openIdConfiguration());
             } else if (method.equals("GET") && path.equals(tenantPrefix + "/discovery/v2.0/keys")) {

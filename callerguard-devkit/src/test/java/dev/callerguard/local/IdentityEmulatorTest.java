@@ -16,6 +16,8 @@ import dev.callerguard.internal.settings.GuardSettings;
 import dev.callerguard.testing.MutableClock;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -34,6 +36,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link IdentityEmulator} driven over real HTTP with {@link HttpClient}, as CallerGuard, msal4j and the scripts
@@ -59,6 +63,49 @@ class IdentityEmulatorTest {
     @AfterEach
     void stopEmulator() {
         emulator.close();
+    }
+
+    // --- who may ask: this machine only (second review, "the emulator and the local host accept any Host") ---
+
+    /** One HTTP/1.1 request with exactly these header lines, over a plain socket; the status line and body. */
+    private String raw(String method, String path, String... headerLines) throws IOException {
+        int port = URI.create(emulator.authority()).getPort();
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
+            for (String line : headerLines) {
+                request.append(line).append("\r\n");
+            }
+            request.append("Content-Length: 0\r\nConnection: close\r\n\r\n");
+            socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rebound.attacker.example", "rebound.attacker.example:7072", "localhost.attacker.example",
+        "127.0.0.1.nip.io"})
+    void refusesARequestForAnotherHostNameAsADnsRebindingPageSendsIt(String host) throws IOException {
+        String answer = raw("GET", "/" + TENANT + "/discovery/v2.0/keys", "Host: " + host);
+
+        assertThat(answer).startsWith("HTTP/1.1 403").contains("host_not_allowed").doesNotContain("\"kid\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"localhost", "LOCALHOST:7072", "127.0.0.1:7072", "[::1]:7072"})
+    void answersRequestsForThisMachine(String host) throws IOException {
+        assertThat(raw("GET", "/" + TENANT + "/discovery/v2.0/keys", "Host: " + host))
+                .startsWith("HTTP/1.1 200").contains("\"kid\"");
+    }
+
+    @Test
+    void refusesDevEndpointsToAWebPage() throws IOException {
+        String token = raw("POST", "/dev/token", "Host: localhost", "Origin: https://evil.example");
+        String rotate = raw("POST", "/dev/rotate", "Host: localhost", "Origin: null");
+
+        assertThat(token).startsWith("HTTP/1.1 403").contains("origin_not_allowed").doesNotContain("access_token");
+        assertThat(rotate).startsWith("HTTP/1.1 403").contains("origin_not_allowed");
+        assertThat(raw("POST", "/dev/token", "Host: localhost")).startsWith("HTTP/1.1 200").contains("access_token");
     }
 
     // --- fixtures: a valid managed identity request, changed one thing per test -----------------------------

@@ -3,7 +3,11 @@ package dev.callerguard.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +31,28 @@ class LocalRunIT {
     @AfterAll
     static void stop() {
         stack.close();
+    }
+
+    /**
+     * Second review, finding "the emulator and the local host accept any Host": a web page could reach the local
+     * functions through DNS rebinding (its own name resolving to 127.0.0.1). The host answers only localhost.
+     */
+    @Test
+    void theHostRefusesARequestForAnotherHostNameAndAnswersLocalhost() throws Exception {
+        int port = URI.create(stack.host.baseUrl()).getPort();
+
+        assertThat(raw(port, "rebound.attacker.example:" + port)).startsWith("HTTP/1.1 403");
+        assertThat(raw(port, "127.0.0.1:" + port)).startsWith("HTTP/1.1 200");
+    }
+
+    /** GET /api/health with exactly that Host header, over a plain socket; the whole answer. */
+    private static String raw(int port, String host) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /api/health HTTP/1.1\r\nHost: " + host
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @Test

@@ -28,7 +28,8 @@ public final class RelayFunction {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private static final CallerGuard GUARD = CallerGuard.standard();
-    private static final Optional<RelaySettings> SETTINGS = RelaySettings.load(System.getenv()::get);
+    private static final RelaySettings.Loaded LOADED = RelaySettings.environment();
+    private static final Optional<RelaySettings> SETTINGS = LOADED.settings();
     private static final Optional<ManagedIdentityTokens> TOKENS = SETTINGS.map(settings -> settings.clientId()
             .map(ManagedIdentityTokens::userAssigned).orElseGet(ManagedIdentityTokens::systemAssigned));
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
@@ -52,6 +53,10 @@ public final class RelayFunction {
     }
 
     private static HttpResponseMessage relay(HttpRequestMessage<?> request, ExecutionContext context) {
+        if (!LOADED.problems().isEmpty()) {
+            return Json.response(request, HttpStatus.SERVICE_UNAVAILABLE, Map.of("error", "relay settings in error",
+                    "settings", LOADED.problems().stream().map(RelaySettings.Problem::setting).distinct().toList()));
+        }
         if (SETTINGS.isEmpty() || TOKENS.isEmpty()) {
             return Json.response(request, HttpStatus.SERVICE_UNAVAILABLE, Map.of("error",
                     "relay is not configured: set " + RelaySettings.RELAY_URL + " and " + RelaySettings.RELAY_RESOURCE));

@@ -15,8 +15,14 @@ class HealthFunctionTest {
     @RegisterExtension
     static final EmulatedTenant TENANT = EmulatedTenant.withLocalSettings();
 
+    private static final RelaySettings.Loaded NO_RELAY = RelaySettings.load(name -> null);
+
     private static HttpResponseMessage call(CallerGuard guard) {
-        return new HealthFunction(guard).run(FunctionRequest.get("/api/health").build(),
+        return call(guard, NO_RELAY);
+    }
+
+    private static HttpResponseMessage call(CallerGuard guard, RelaySettings.Loaded relay) {
+        return new HealthFunction(guard, relay).run(FunctionRequest.get("/api/health").build(),
                 FunctionRequest.context("health"));
     }
 
@@ -46,5 +52,23 @@ class HealthFunctionTest {
                 "CALLERGUARD_TENANT_ID", "CALLERGUARD_AUDIENCES", "CALLERGUARD_ALLOWED_CALLERS",
                 "CALLERGUARD_CLOCK_SKEW_SECONDS");
         assertThat(text).doesNotContain(secretLookingValue).doesNotContain("forever");
+    }
+
+    /**
+     * Second review, finding "the relay's settings are never validated": a malformed CALLERGUARD_RELAY_URL failed
+     * every /api/relay call from a static initialiser while health said ok. Now health names the setting.
+     */
+    @Test
+    void namesARelaySettingInErrorButNeverItsValue() throws Exception {
+        RelaySettings.Loaded relay = RelaySettings.load(
+                Map.of(RelaySettings.RELAY_URL, "http://relay.example.net/x")::get);
+
+        HttpResponseMessage response = call(TENANT.guard(), relay);
+
+        String text = response.getBody().toString();
+        assertThat(response.getStatusCode()).isEqualTo(503);
+        assertThat(Json.MAPPER.readTree(text).get("settings")).extracting(JsonNode::asText)
+                .containsExactly("CALLERGUARD_RELAY_URL");
+        assertThat(text).doesNotContain("relay.example.net");
     }
 }
