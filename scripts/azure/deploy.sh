@@ -704,7 +704,12 @@ service_url="https://$function_host${route_prefix:+/$route_prefix}"
 run --missing-ok --into api_id -- az apim api show --service-name "$apim_name" \
   --resource-group "$apim_resource_group" --api-id "$APIM_API_ID" --query id -o tsv
 if [[ -n $api_id ]]; then
-  say "reusing API $APIM_API_ID"
+  # An API of that id may name another backend or require no subscription (a rerun with another FUNCTION_APP_NAME,
+  # a shared APIM_EXISTING_NAME): APIM's managed-identity token must not go there, nor be had without a key.
+  say "reusing API $APIM_API_ID: setting its backend $service_url, path, protocols and subscription key as for a new one"
+  run -- az apim api update --service-name "$apim_name" --resource-group "$apim_resource_group" \
+    --api-id "$APIM_API_ID" --path "$APIM_API_PATH" --display-name "CallerGuard" --service-url "$service_url" \
+    --protocols https --subscription-required true --output none
 else
   say "creating API $APIM_API_ID at /$APIM_API_PATH for $service_url"
   run -- az apim api create --service-name "$apim_name" --resource-group "$apim_resource_group" \

@@ -7,6 +7,7 @@
 #                                                                         (CallerGuard would accept it otherwise)
 #   user token     GET /api/hello with the signed-in user's token       -> refused: Entra will not issue it
 #                  (AADSTS error) or the function answers 401/403
+#   APIM, no key   GET https://<apim>/<path>/whoami without a key       -> 401 (the API requires a subscription key)
 #   through APIM   GET https://<apim>/<path>/whoami with a subscription -> 200, objectId = APIM's identity
 #                  key (APIM adds its managed identity's token)
 #   health         GET https://<app>/api/health                         -> 200
@@ -143,6 +144,13 @@ else
 fi
 
 step "4. Through API Management (its managed identity)"
+# Without a subscription key APIM must refuse: an API that requires none would let anyone call every function as APIM.
+http_get "$apim_gateway/$APIM_API_PATH/whoami"
+if [[ $http_status == 401 ]]; then
+  record "APIM without a key" "401 (subscription key required)" "$http_status" pass
+else
+  record "APIM without a key" "401 (subscription key required)" "$http_status" fail
+fi
 apim_key=""
 run --into apim_key -- az rest --method POST \
   --uri "https://management.azure.com/subscriptions/$subscription_id/resourceGroups/$apim_resource_group/providers/Microsoft.ApiManagement/service/$apim_name/subscriptions/master/listSecrets?api-version=2022-08-01" \

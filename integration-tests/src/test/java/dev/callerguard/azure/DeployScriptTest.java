@@ -431,6 +431,30 @@ class DeployScriptTest {
         assertThat(result.stdout()).doesNotContain("creating");
     }
 
+    /**
+     * Second review, finding "deploy.sh reuses an existing API Management API without fixing it": an API of that id
+     * kept its backend, protocols and subscription setting, yet got the managed-identity policy, so APIM sent a token
+     * every layer accepts to whatever backend it named, and without a subscription anyone could call as APIM.
+     */
+    @Test
+    void aReusedApiIsSetToTheBackendPathProtocolsAndSubscriptionKeyOfANewOneBeforeItsPolicy() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir);
+
+        ScriptResult result = deploy(azure);
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        FakeCall update = azure.only("az apim api update");
+        assertThat(update.option("--api-id")).isEqualTo("callerguard");
+        assertThat(update.option("--service-url")).isEqualTo("https://callerguard-func-01.azurewebsites.net/api");
+        assertThat(update.option("--path")).isEqualTo("callerguard");
+        assertThat(update.options("--protocols")).containsExactly("https");
+        assertThat(update.option("--subscription-required")).isEqualTo("true");
+        List<FakeCall> calls = azure.calls();
+        assertThat(calls.indexOf(update)).as("fixed before APIM's token is attached to it")
+                .isLessThan(calls.indexOf(azure.only("az rest PUT policy")));
+        assertThat(result.stdout()).contains("reusing API callerguard: setting its backend");
+    }
+
     @Test
     void rerunKeepsTheExistingAppRoleIdsAndRolesAddedByHand() throws Exception {
         FakeAzure azure = FakeAzure.deployed(dir).exists("app-roles-other");

@@ -34,7 +34,7 @@ class VerifyScriptTest {
         ScriptResult result = verify(azure);
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(result.stdout()).contains(TABLE_HEADER, "all 5 checks passed");
+        assertThat(result.stdout()).contains(TABLE_HEADER, "all 6 checks passed");
         assertThat(row(result, "anonymous /api/hello")).contains("401 + WWW-Authenticate (Bearer)").endsWith("PASS");
         assertThat(row(result, "forged principal /api/whoami")).contains("401 + WWW-Authenticate").endsWith("PASS");
         assertThat(row(result, "user token /api/hello")).contains("token issued, call 403", "PASS");
@@ -57,11 +57,13 @@ class VerifyScriptTest {
                 "https://callerguard-func-01.azurewebsites.net/api/whoami",
                 "https://callerguard-func-01.azurewebsites.net/api/hello",
                 "https://callerguard-apim-01.azure-api.net/callerguard/whoami",
+                "https://callerguard-apim-01.azure-api.net/callerguard/whoami",
                 "https://callerguard-func-01.azurewebsites.net/api/health");
         assertThat(curls.get(0).argv()).noneMatch(arg -> arg.startsWith("header:"));
         assertThat(curls.get(1).argv()).contains("header:X-MS-CLIENT-PRINCIPAL").doesNotContain("header:Authorization");
         assertThat(curls.get(2).argv()).contains("header:Authorization");
-        assertThat(curls.get(3).argv()).contains("header:Ocp-Apim-Subscription-Key");
+        assertThat(curls.get(3).argv()).as("first without a key").noneMatch(arg -> arg.startsWith("header:"));
+        assertThat(curls.get(4).argv()).contains("header:Ocp-Apim-Subscription-Key");
         assertThat(curls).allSatisfy(call -> assertThat(String.join(" ", call.argv()))
                 .as("secrets stay off command lines").doesNotContain(APIM_KEY, "fake-user-token"));
         FakeCall token = azure.calls().stream().filter(call -> call.command().equals("az account get-access-token"))
@@ -82,7 +84,7 @@ class VerifyScriptTest {
 
         assertThat(result.exitCode()).isNotZero();
         assertThat(row(result, "anonymous /api/hello")).contains("200 + WWW-Authenticate (Bearer)").endsWith("FAIL");
-        assertThat(result.stdout()).contains("1 of 5 checks FAILED");
+        assertThat(result.stdout()).contains("1 of 6 checks FAILED");
     }
 
     @Test
@@ -103,7 +105,7 @@ class VerifyScriptTest {
 
         assertThat(result.exitCode()).isNotZero();
         assertThat(row(result, "forged principal /api/whoami")).contains("200").endsWith("FAIL");
-        assertThat(result.stdout()).contains("1 of 5 checks FAILED");
+        assertThat(result.stdout()).contains("1 of 6 checks FAILED");
     }
 
     @Test
@@ -182,7 +184,7 @@ class VerifyScriptTest {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(row(result, "user token /api/hello")).contains("no token: AADSTS65001").endsWith("PASS");
-        assertThat(azure.calls()).filteredOn(call -> call.program().equals("curl")).hasSize(4);
+        assertThat(azure.calls()).filteredOn(call -> call.program().equals("curl")).hasSize(5);
     }
 
     @Test
@@ -214,6 +216,24 @@ class VerifyScriptTest {
 
         assertThat(result.exitCode()).isNotZero();
         assertThat(row(result, "APIM /callerguard/whoami")).startsWith("APIM").contains(" 403,").endsWith("FAIL");
+    }
+
+    /** Second review, finding 1: an API that requires no subscription key lets anyone call every function as APIM. */
+    @Test
+    void failsWhenApimAnswersACallWithoutASubscriptionKey() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir).curl("apim-keyless-status", "200");
+
+        ScriptResult result = verify(azure);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(row(result, "APIM without a key")).contains("401 (subscription key required)").endsWith("FAIL");
+    }
+
+    @Test
+    void passesWhenApimRefusesACallWithoutASubscriptionKey() throws Exception {
+        ScriptResult result = verify(FakeAzure.deployed(dir));
+
+        assertThat(row(result, "APIM without a key")).endsWith("PASS");
     }
 
     @Test
