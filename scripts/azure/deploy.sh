@@ -40,13 +40,15 @@ readonly sample_operations=(
 # function.json files azure-functions-maven-plugin writes (a function without a route is reached at its name, one
 # without methods by GET and POST).
 staged_operations() {
-  local json name route methods method
+  local json text name route methods method
   for json in "$1"/*/function.json; do
-    grep -q '"type" *: *"httpTrigger"' "$json" || continue
+    text=$(tr -d '\n\r' <"$json")
+    grep -q '"type" *: *"httpTrigger"' <<<"$text" || continue
     name=$(basename "$(dirname "$json")")
-    route=$(sed -n 's/.*"route" *: *"\([^"]*\)".*/\1/p' "$json" | head -n 1)
-    methods=$(sed -n 's/.*"methods" *: *\[\([^]]*\)\].*/\1/p' "$json" | head -n 1 | tr -d ' "' | tr ',' ' ')
-    for method in ${methods:-GET POST}; do
+    route=$(sed -n 's/.*"route" *: *"\([^"]*\)".*/\1/p' <<<"$text")
+    methods=$(sed -n 's/.*"methods" *: *\[\([^]]*\)\].*/\1/p' <<<"$text" | tr -d ' \t"' | tr ',' ' ')
+    read -ra methods <<<"${methods:-GET POST}"
+    for method in "${methods[@]}"; do
       method=${method^^}
       echo "${name,,}-${method,,} $method /${route:-$name}"
     done
@@ -71,6 +73,26 @@ app_sku="" plan_id="" plan_tier=""
 
 parse_common_options "$@"
 load_config
+# Your app's functions as APIM operations, worked out before anything changes. API Management needs every route
+# parameter declared (and knows no constraints or catch-alls), which deploy.sh does not do yet.
+if [[ $DEPLOY_CODE == sample ]]; then
+  operations=("${sample_operations[@]}")
+  route_prefix=api
+else
+  mapfile -t operations < <(staged_operations "$staged_app_dir")
+  route_prefix=$(staged_route_prefix "$staged_app_dir")
+  [[ ${#operations[@]} -gt 0 ]] || die "STAGED_APP_DIR $staged_app_dir has no HTTP function: nothing to put behind API Management"
+  for operation in "${operations[@]}"; do
+    read -r _ method url_template <<<"$operation"
+    [[ $method =~ ^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$ ]] ||
+      die "STAGED_APP_DIR: a function answers method '$method': deploy.sh puts GET, POST, PUT, PATCH, DELETE, HEAD and OPTIONS behind API Management; list the methods in the function's @HttpTrigger"
+    [[ $url_template != *"{"* ]] ||
+      die "STAGED_APP_DIR: the route $url_template has parameters, which deploy.sh cannot put behind API Management yet (APIM needs each declared); create that operation in API Management yourself, or use a route without parameters"
+  done
+fi
+if [[ $DEPLOY_CODE == none ]]; then
+  warn "DEPLOY_CODE=none: deploy.sh cannot see the code deployed to $FUNCTION_APP_NAME; it must carry CallerGuard, or its functions answer every caller Easy Auth lets in"
+fi
 require_tools az mvn
 $existing_function_app && require_tools jar
 [[ -f $policy_file ]] || die "missing $policy_file"
@@ -510,11 +532,17 @@ json_list() {
 
 # ---------------------------------------------------------------------------------------------------------------
 step "8/12 Easy Auth (App Service Authentication v2) on $FUNCTION_APP_NAME"
+# The sample's unguarded health probe stays reachable; an app of yours gets no path left open by deploy.sh.
+if [[ $DEPLOY_CODE == sample ]]; then
+  excluded_paths='["/api/health"]' open_note=", /api/health open"
+else
+  excluded_paths='[]' open_note=", no path open"
+fi
 if [[ $extra_callers -gt 0 ]]; then
   say "applying authsettingsV2: 401 without a token, only API Management's identity and $extra_callers" \
-    "additional caller(s), /api/health open"
+    "additional caller(s)$open_note"
 else
-  say "applying authsettingsV2: 401 without a token, only API Management's identity, /api/health open"
+  say "applying authsettingsV2: 401 without a token, only API Management's identity$open_note"
 fi
 write_body authsettings.json <<EOF
 {
@@ -526,7 +554,7 @@ write_body authsettings.json <<EOF
     "globalValidation": {
       "requireAuthentication": true,
       "unauthenticatedClientAction": "Return401",
-      "excludedPaths": ["/api/health"]
+      "excludedPaths": $excluded_paths
     },
     "identityProviders": {
       "azureActiveDirectory": {
@@ -692,14 +720,6 @@ else
     --output none
 fi
 
-if [[ $DEPLOY_CODE == sample ]]; then
-  operations=("${sample_operations[@]}")
-  route_prefix=api
-else
-  mapfile -t operations < <(staged_operations "$staged_app_dir")
-  route_prefix=$(staged_route_prefix "$staged_app_dir")
-  [[ ${#operations[@]} -gt 0 ]] || die "STAGED_APP_DIR $staged_app_dir has no HTTP function: nothing to put behind API Management"
-fi
 service_url="https://$function_host${route_prefix:+/$route_prefix}"
 run --missing-ok --into api_id -- az apim api show --service-name "$apim_name" \
   --resource-group "$apim_resource_group" --api-id "$APIM_API_ID" --query id -o tsv

@@ -30,13 +30,15 @@ ensure_built() {
   fi
   if [ "${1:-}" = sample ] && { [ ! -f "$stamp" ] || [ ! -f "$sample_app_dir/host.json" ] || [ -n "$(find \
     "$root/sample-app/src/main" "$root/sample-app/pom.xml" "$root/sample-app/host.json" "$root/callerguard/src/main" \
-    -type f -newer "$stamp" 2>/dev/null | head -n 1)" ]; }; then
+    "$root/pom.xml" "$root/callerguard/pom.xml" -type f -newer "$stamp" 2>/dev/null | head -n 1)" ]; }; then
     modules+=(sample-app)
   fi
   if [ ${#modules[@]} -gt 0 ]; then
     echo "Building CallerGuard (${modules[*]} and what they need; mvn package, tests skipped)..." >&2
     mkdir -p "$local_run_dir"
     (cd "$root" && mvn -q -B -DskipTests -pl "$(IFS=,; echo "${modules[*]}")" -am package) || die "the build failed"
+    # Newer than the sources it was built from, also when the class path itself did not change.
+    touch "$classpath_file"
     [ "${1:-}" = sample ] && touch "$stamp"
   fi
   return 0
@@ -63,9 +65,12 @@ app_arguments() {
   while [ $# -gt 0 ]; do
     case "$1" in
       --app|--settings)
-        [ $# -ge 2 ] || die "$1 needs a value"
-        local value
-        value="$(cd "$(dirname "$2")" 2>/dev/null && pwd)/$(basename "$2")" || die "$1 $2: no such folder"
+        if [ $# -lt 2 ] || [ -z "$2" ]; then
+          die "$1 needs a value"
+        fi
+        local parent value
+        parent=$(cd "$(dirname "$2")" 2>/dev/null && pwd) || die "$1 $2: no such folder"
+        value="$parent/$(basename "$2")"
         [ -e "$value" ] || die "$1 $2: not found"
         if [ "$1" = --app ]; then app=$value; else settings=$value; fi
         shift 2

@@ -61,10 +61,12 @@ public final class CallerGuard {
     }
 
     /**
-     * A guard over another runtime than the process's: for the test kit, which builds one over an emulated tenant.
-     * Function code uses {@link #standard()}; the runtime is internal ({@code dev.callerguard.internal}), not API.
+     * A guard over another runtime than the process's. Package-private on purpose: a public way to build a guard
+     * from other settings would let code widen the app settings' policy. The test kit (test scope, never deployed)
+     * reaches it through its own class in this package, {@code EmulatedTenantGuards}; the library's tests through
+     * {@code TestGuards}.
      */
-    public static CallerGuard over(GuardRuntime runtime) {
+    static CallerGuard over(GuardRuntime runtime) {
         return new CallerGuard(runtime.check().orElse(null), Refusal.NOT_CONFIGURED,
                 "settings in error: " + runtime.problems().size(),
                 new InvalidSettingsException(runtime.problems()).settingNames());

@@ -39,14 +39,23 @@ class PublicApiTest {
         List<String> methods = Arrays.stream(CallerGuard.class.getDeclaredMethods())
                 .filter(method -> Modifier.isPublic(method.getModifiers())).map(Method::getName).sorted().toList();
 
-        assertThat(methods).containsExactly("handle", "narrowedToCallers", "over", "requiringRoles",
-                "settingsInError", "standard");
+        assertThat(methods).containsExactly("handle", "narrowedToCallers", "requiringRoles", "settingsInError",
+                "standard");
         assertThat(CallerGuard.class.getConstructors()).isEmpty();
     }
 
+    /**
+     * Review of issue 19 (an attacker's read of the change): the public {@code CallerGuard.over(GuardRuntime)} let
+     * function code build a guard from made-up settings ({@code GuardRuntime.load(k -> "*" ...)}), widening the
+     * policy. No public method of the API may take any internal type, a policy or settings.
+     */
     @Test
-    void noPublicMethodOfTheGuardTakesAPolicyOrSettings() {
-        assertThat(Arrays.stream(CallerGuard.class.getMethods()).flatMap(method -> Arrays.stream(
-                method.getParameterTypes()))).doesNotContain(CallerPolicy.class, GuardSettings.class);
+    void noPublicMethodOfTheApiTakesAnInternalTypeAPolicyOrSettings() {
+        for (Class<?> type : List.of(CallerGuard.class, VerifiedCaller.class, CallerSource.class)) {
+            assertThat(Arrays.stream(type.getMethods()).flatMap(method -> Arrays.stream(method.getParameterTypes())))
+                    .as(type.getSimpleName()).noneMatch(parameter -> parameter.getName()
+                            .startsWith("dev.callerguard.internal."))
+                    .doesNotContain(CallerPolicy.class, GuardSettings.class);
+        }
     }
 }

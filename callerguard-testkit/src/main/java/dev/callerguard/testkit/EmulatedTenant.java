@@ -1,6 +1,7 @@
 package dev.callerguard.testkit;
 
 import dev.callerguard.CallerGuard;
+import dev.callerguard.EmulatedTenantGuards;
 import dev.callerguard.internal.runtime.GuardRuntime;
 import dev.callerguard.internal.settings.GuardSettings;
 import dev.callerguard.internal.settings.InvalidSettingsException;
@@ -69,7 +70,7 @@ public final class EmulatedTenant implements BeforeAllCallback, AfterAllCallback
      * key endpoint of its own.
      */
     public static CallerGuard guardUnder(Map<String, String> appSettings) {
-        return CallerGuard.over(GuardRuntime.load(appSettings::get, Clock.systemUTC()));
+        return EmulatedTenantGuards.over(GuardRuntime.load(appSettings::get, Clock.systemUTC()));
     }
 
     @Override
@@ -156,7 +157,7 @@ public final class EmulatedTenant implements BeforeAllCallback, AfterAllCallback
                     .getMessage());
         }
         emulator = started;
-        guard = CallerGuard.over(runtime);
+        guard = EmulatedTenantGuards.over(runtime);
     }
 
     private synchronized void stop() {

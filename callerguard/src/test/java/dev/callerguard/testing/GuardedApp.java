@@ -1,6 +1,7 @@
 package dev.callerguard.testing;
 
 import dev.callerguard.CallerGuard;
+import dev.callerguard.TestGuards;
 import dev.callerguard.internal.keys.JwksKeySetSource;
 import dev.callerguard.internal.keys.KeySetCache;
 import dev.callerguard.internal.runtime.GuardRuntime;
@@ -30,7 +31,7 @@ public final class GuardedApp implements AutoCloseable {
     }
 
     public CallerGuard guard() {
-        return CallerGuard.over(runtime());
+        return TestGuards.over(runtime());
     }
 
     /** A valid token of the allowed caller, to change one thing in. */

@@ -23,7 +23,7 @@ class UserAppDeployTest {
 
     /**
      * An app as mvn package stages one: host.json with its own route prefix, an HTTP function with a route and two
-     * methods, one with neither, a timer function, the library in lib/ (when {@code withLibrary}) and the local
+     * methods (written over several lines), one with neither, a timer function, the library in lib/ (when {@code withLibrary}) and the local
      * settings the Maven plugin copies in.
      */
     private Path stagedApp(boolean withLibrary) throws IOException {
@@ -36,8 +36,11 @@ class UserAppDeployTest {
                 }
                 """);
         function(app, "orders", """
-                    "route" : "orders/{id}",
-                    "methods" : [ "GET", "DELETE" ],
+                    "route" : "orders/open",
+                    "methods" : [
+                      "GET",
+                      "DELETE"
+                    ],
                 """);
         function(app, "HttpExample", "");
         Files.createDirectories(app.resolve("cleanup"));
@@ -126,8 +129,53 @@ class UserAppDeployTest {
                 .map(call -> call.option("--operation-id") + " " + call.option("--method") + " "
                         + call.option("--url-template")))
                 .containsExactly("httpexample-get GET /HttpExample", "httpexample-post POST /HttpExample",
-                        "orders-get GET /orders/{id}", "orders-delete DELETE /orders/{id}");
+                        "orders-get GET /orders/open", "orders-delete DELETE /orders/open");
         assertThat(result.stdout()).contains("(subscription key required)", "/callerguard/HttpExample");
+    }
+
+    /** Review of the change: the sample's /api/health exclusion would leave that path of any app open. */
+    @Test
+    void easyAuthLeavesNoPathOfTheUsersAppOpen() throws Exception {
+        Path app = stagedApp(true);
+        FakeAzure azure = FakeAzure.empty(dir.resolve("azure"));
+
+        ScriptResult result = deploy(azure, "DEPLOY_CODE", "staged", "STAGED_APP_DIR", app.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(azure.only("az rest PUT authsettingsV2").body()).contains("\"excludedPaths\": []")
+                .doesNotContain("/api/health");
+    }
+
+    /** Review of the change: APIM needs route parameters declared, so such a route stops deploy.sh before it begins. */
+    @Test
+    void aRouteWithParametersStopsDeployShBeforeAnythingChanges() throws Exception {
+        Path app = stagedApp(true);
+        function(app, "order", """
+                    "route" : "orders/{id:int?}",
+                    "methods" : [ "GET" ],
+                """);
+        FakeAzure azure = FakeAzure.empty(dir.resolve("azure"));
+
+        ScriptResult result = deploy(azure, "DEPLOY_CODE", "staged", "STAGED_APP_DIR", app.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr()).contains("the route /orders/{id:int?} has parameters");
+        assertThat(azure.calls()).as("nothing runs").isEmpty();
+    }
+
+    @Test
+    void aMethodListThatIsNoMethodStopsDeployShInsteadOfBeingExpanded() throws Exception {
+        Path app = stagedApp(true);
+        function(app, "any", """
+                    "methods" : [ "*" ],
+                """);
+        FakeAzure azure = FakeAzure.empty(dir.resolve("azure"));
+
+        ScriptResult result = deploy(azure, "DEPLOY_CODE", "staged", "STAGED_APP_DIR", app.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr()).contains("a function answers method '*'");
+        assertThat(azure.calls()).isEmpty();
     }
 
     @Test
@@ -142,6 +190,7 @@ class UserAppDeployTest {
                 .contains("az rest PUT authsettingsV2", "az functionapp config appsettings set",
                         "az rest PATCH sites", "az apim api operation create", "az rest PUT policy");
         assertThat(result.stdout()).contains("DEPLOY_CODE=none: the app's code is left as it is");
+        assertThat(result.stderr()).contains("WARNING: DEPLOY_CODE=none: deploy.sh cannot see the code deployed");
     }
 
     @Test

@@ -53,9 +53,7 @@ record RelaySettings(URI target, String resource, Optional<String> clientId) {
     static Loaded load(Function<String, String> lookup) {
         List<Problem> problems = new ArrayList<>();
         Optional<URI> target = value(lookup, RELAY_URL).flatMap(url -> target(url, problems))
-                .or(() -> value(lookup, "WEBSITE_HOSTNAME").map(host -> URI.create(
-                        (host.toLowerCase(Locale.ROOT).startsWith("localhost") ? "http://" : "https://")
-                                + host + "/api/whoami")));
+                .or(() -> value(lookup, "WEBSITE_HOSTNAME").flatMap(RelaySettings::ownWhoAmI));
         Optional<String> resource = value(lookup, RELAY_RESOURCE)
                 .or(() -> value(lookup, AUDIENCES).flatMap(audiences -> Arrays.stream(
                         audiences.split(",")).map(String::strip).filter(a -> a.startsWith("api://")).findFirst()));
@@ -70,6 +68,27 @@ record RelaySettings(URI target, String resource, Optional<String> clientId) {
         return new Loaded(Optional.of(new RelaySettings(target.get(), resource.get(), clientId)), problems);
     }
 
+    /**
+     * This app's own {@code /api/whoami} at {@code WEBSITE_HOSTNAME} (a host name with an optional port, set by the
+     * platform): over https, plain http only for this machine; empty when it is not a host name.
+     */
+    private static Optional<URI> ownWhoAmI(String host) {
+        String name = host.toLowerCase(Locale.ROOT);
+        int colon = name.lastIndexOf(':');
+        String hostOnly = colon < 0 || name.endsWith("]") ? name : name.substring(0, colon);
+        String scheme = loopback(hostOnly) ? "http://" : "https://";
+        try {
+            URI uri = new URI(scheme + host + "/api/whoami");
+            return uri.getHost() == null || uri.getRawUserInfo() != null ? Optional.empty() : Optional.of(uri);
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean loopback(String host) {
+        return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+    }
+
     /** The relay URL, if it is an absolute https URL (plain http for this machine only: the app's token goes with it). */
     private static Optional<URI> target(String url, List<Problem> problems) {
         String example = " e.g. https://other-app.azurewebsites.net/api/whoami";
@@ -77,10 +96,14 @@ record RelaySettings(URI target, String resource, Optional<String> clientId) {
             URI uri = new URI(url);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-            boolean loopback = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
-            if (host.isEmpty() || !(scheme.equals("https") || (scheme.equals("http") && loopback))) {
+            if (host.isEmpty() || !(scheme.equals("https") || (scheme.equals("http") && loopback(host)))) {
                 problems.add(new Problem(RELAY_URL, "must be an absolute https URL (plain http for localhost only: "
                         + "the app's token travels with the request)," + example));
+                return Optional.empty();
+            }
+            if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                // The URL is shown in /api/relay's answer and log: no credentials or keys in it.
+                problems.add(new Problem(RELAY_URL, "must have no user info, query or fragment," + example));
                 return Optional.empty();
             }
             if (uri.getPort() == 0 || uri.getPort() > 65535) {

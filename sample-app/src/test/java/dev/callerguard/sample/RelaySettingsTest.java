@@ -24,7 +24,9 @@ class RelaySettingsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"http://other-app.azurewebsites.net/api/whoami", "ftp://other-app/api", "not a url",
-        "https://", "/api/whoami", "https://other-app.azurewebsites.net:0/api", "https://other:99999/api"})
+        "https://", "/api/whoami", "https://other-app.azurewebsites.net:0/api", "https://other:99999/api",
+        "https://user:secret@other-app.azurewebsites.net/api", "https://other-app.azurewebsites.net/api?code=KEY",
+        "http://localhost-orders.azurewebsites.net/api/whoami"})
     void refusesARelayUrlThatIsNotAnHttpsUrlNamingTheSetting(String url) {
         RelaySettings.Loaded loaded = load(RelaySettings.RELAY_URL, url);
 
@@ -70,5 +72,24 @@ class RelaySettingsTest {
         assertThat(loaded.problems()).isEmpty();
         assertThat(loaded.settings().orElseThrow().target())
                 .isEqualTo(URI.create("https://app.azurewebsites.net/api/whoami"));
+    }
+
+    /** Review of the fix: an app named localhost-orders got plain http for its own whoami, its token in clear text. */
+    @Test
+    void theAppsOwnWhoAmIIsPlainHttpOnlyForThisMachine() {
+        assertThat(RelaySettings.load(Map.of(RelaySettings.AUDIENCES, AUDIENCES,
+                "WEBSITE_HOSTNAME", "localhost-orders.azurewebsites.net")::get).settings().orElseThrow().target())
+                .isEqualTo(URI.create("https://localhost-orders.azurewebsites.net/api/whoami"));
+        assertThat(RelaySettings.load(Map.of(RelaySettings.AUDIENCES, AUDIENCES,
+                "WEBSITE_HOSTNAME", "localhost:7071")::get).settings().orElseThrow().target())
+                .isEqualTo(URI.create("http://localhost:7071/api/whoami"));
+    }
+
+    @Test
+    void aHostNameThatIsNoneLeavesTheRelayUnconfiguredInsteadOfThrowing() {
+        RelaySettings.Loaded loaded = RelaySettings.load(Map.of(RelaySettings.AUDIENCES, AUDIENCES,
+                "WEBSITE_HOSTNAME", "bad host^name")::get);
+
+        assertThat(loaded.settings()).isEmpty();
     }
 }
