@@ -174,7 +174,7 @@ load_config() {
   APIM_EXISTING_NAME="" APIM_EXISTING_RESOURCE_GROUP="" APIM_API_ID="" APIM_API_PATH=""
   ADDITIONAL_CALLERS="" ALLOW_RELAY="false"
   HOSTING_PLAN="flex" JAVA_VERSION="17" INSTANCE_MEMORY_MB="2048" MAXIMUM_INSTANCE_COUNT="40"
-  EXISTING_FUNCTION_APP="false" DEPLOY_CODE="sample" STAGED_APP_DIR=""
+  EXISTING_FUNCTION_APP="false" DEPLOY_CODE="sample" STAGED_APP_DIR="" APP_REGISTRATION_CLIENT_ID=""
   # shellcheck source=/dev/null # config.env: KEY="value" lines, see config.env.example
   . "$config_file"
 
@@ -202,6 +202,8 @@ load_config() {
   [[ $FUNCTION_APP_NAME =~ ^[A-Za-z0-9][-A-Za-z0-9]{0,58}[A-Za-z0-9]$ ]] ||
     problems+=("FUNCTION_APP_NAME must be 2-60 letters, digits and dashes, e.g. \"callerguard-func-01\"")
   [[ -n $APP_REGISTRATION_NAME ]] || problems+=("APP_REGISTRATION_NAME is required, e.g. \"CallerGuard API\"")
+  [[ -z $APP_REGISTRATION_CLIENT_ID || $APP_REGISTRATION_CLIENT_ID =~ ^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$ ]] ||
+    problems+=("APP_REGISTRATION_CLIENT_ID must be the client id (a GUID such as \"00000000-0000-0000-0000-000000000000\") of the API's app registration, or empty")
   [[ $APIM_API_ID =~ ^[A-Za-z0-9][-A-Za-z0-9_]*$ ]] || problems+=("APIM_API_ID is required, e.g. \"callerguard\"")
   [[ $APIM_API_PATH =~ ^[A-Za-z0-9][-A-Za-z0-9_/]*$ ]] || problems+=("APIM_API_PATH is required, e.g. \"callerguard\"")
   local apim_name_pattern='^[A-Za-z][-A-Za-z0-9]{0,48}[A-Za-z0-9]$'

@@ -67,7 +67,7 @@ staged_route_prefix() {
 }
 
 # Assigned by `run --into` (which shellcheck cannot follow).
-group_exists="" has_uri="" other_roles="" invoke_role_id="" reports_role_id="" app_object_id=""
+group_exists="" has_uri="" other_roles="" invoke_role_id="" reports_role_id="" app_object_id="" signed_in_user="" owned=""
 assignment_required="" apim_gateway="" function_identity_client_id="" container_exists="" app_kind=""
 app_sku="" plan_id="" plan_tier=""
 
@@ -355,10 +355,29 @@ app_show function_host "$FUNCTION_APP_NAME.azurewebsites.net" "defaultHostName |
 
 # ---------------------------------------------------------------------------------------------------------------
 step "5/12 App registration '$APP_REGISTRATION_NAME'"
-run --into client_ids -- az ad app list --filter "displayName eq '$app_name_odata'" --query "[].appId" -o tsv
-if [[ $client_ids == *[[:space:]]* ]]; then
-  die "more than one app registration is named '$APP_REGISTRATION_NAME' ($(echo "$client_ids" | tr '\n' ' ')):" \
-    "rename or delete the extra ones, or choose another APP_REGISTRATION_NAME"
+if [[ -n $APP_REGISTRATION_CLIENT_ID ]]; then
+  # Named by its client id: the registration the config says is ours, whatever its display name.
+  run --into client_ids -- az ad app show --id "$APP_REGISTRATION_CLIENT_ID" --query appId -o tsv
+  [[ -n $client_ids ]] || $dry_run ||
+    die "APP_REGISTRATION_CLIENT_ID names no app registration ($APP_REGISTRATION_CLIENT_ID): correct it, or leave it empty to create one"
+  client_ids=${client_ids:-$APP_REGISTRATION_CLIENT_ID}
+else
+  run --into client_ids -- az ad app list --filter "displayName eq '$app_name_odata'" --query "[].appId" -o tsv
+  if [[ $client_ids == *[[:space:]]* ]]; then
+    die "more than one app registration is named '$APP_REGISTRATION_NAME' ($(echo "$client_ids" | tr '\n' ' ')):" \
+      "rename or delete the extra ones, or choose another APP_REGISTRATION_NAME"
+  fi
+  if [[ -n $client_ids ]]; then
+    # Anyone in the tenant can create a registration with this display name first and stay its owner (turn off
+    # assignment required, add secrets, delete it later): reuse it only when the signed-in user owns it.
+    run --into signed_in_user -- az ad signed-in-user show --query id -o tsv
+    run --into owned -- az ad app owner list --id "$client_ids" --query "length([?id=='$signed_in_user'])" -o tsv
+    if [[ -z $signed_in_user || ${owned:-0} == 0 ]]; then
+      die "an app registration named '$APP_REGISTRATION_NAME' exists (client id $client_ids), but the signed-in" \
+        "user is not among its owners: anyone in the tenant can create one with that name. If it is yours, set" \
+        "APP_REGISTRATION_CLIENT_ID=\"$client_ids\" in the config; otherwise choose another APP_REGISTRATION_NAME"
+    fi
+  fi
 fi
 if [[ -n $client_ids ]]; then
   client_id=$client_ids

@@ -65,6 +65,8 @@ class AzureCliLinesIT {
                 new Branch(azure -> azure.missing("apim-identity")));
         DEPLOY_BRANCHES.put("named value with another value (apim nv update)",
                 new Branch(azure -> azure.exists("apim-nv", "api://other")));
+        DEPLOY_BRANCHES.put("app registration of that name exists (signed-in user, owner list)",
+                new Branch(azure -> azure.exists("app")));
         DEPLOY_BRANCHES.put("API of that id exists (apim api update)",
                 new Branch(azure -> azure.exists("apim-api")));
         DEPLOY_BRANCHES.put("function app on an App Service plan (plan show --ids)",

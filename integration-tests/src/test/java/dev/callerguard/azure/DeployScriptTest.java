@@ -455,6 +455,70 @@ class DeployScriptTest {
         assertThat(result.stdout()).contains("reusing API callerguard: setting its backend");
     }
 
+    /**
+     * Second review, finding "the first deploy adopts any app registration that has the display name": anyone in
+     * the tenant can create "CallerGuard API" first and stay its owner. Now it is reused only when the signed-in
+     * user owns it, or when the config names its client id.
+     */
+    @Test
+    void aRegistrationOfThatNameTheUserDoesNotOwnStopsDeployShBeforeItIsUsed() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir).exists("app-not-owned");
+
+        ScriptResult result = deploy(azure);
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr()).contains("is not among its owners",
+                "APP_REGISTRATION_CLIENT_ID=\"" + CLIENT_ID + "\"");
+        assertThat(azure.calls()).extracting(FakeCall::command).doesNotContain("az ad app update", "az ad sp list",
+                "az rest PUT authsettingsV2", "az functionapp config appsettings set");
+    }
+
+    @Test
+    void aRegistrationOfThatNameTheUserOwnsIsReused() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir);
+
+        ScriptResult result = deploy(azure);
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(azure.only("az ad app owner list").option("--id")).isEqualTo(CLIENT_ID);
+        assertThat(azure.only("az ad app owner list").option("--query"))
+                .isEqualTo("length([?id=='05e40000-0000-4000-8000-00000000a2a2'])");
+    }
+
+    @Test
+    void aRegistrationNamedByItsClientIdIsReusedWithoutTheOwnerCheck() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir).exists("app-not-owned");
+
+        ScriptResult result = deploy(azure, "APP_REGISTRATION_CLIENT_ID", CLIENT_ID);
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(azure.calls()).extracting(FakeCall::command).doesNotContain("az ad app owner list",
+                "az ad app list", "az ad app create");
+        assertThat(result.stdout()).contains("reusing app registration 'CallerGuard API' (client id " + CLIENT_ID + ")");
+    }
+
+    @Test
+    void aClientIdThatNamesNoRegistrationStopsDeployShBeforeItIsUsed() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir);
+
+        ScriptResult result = deploy(azure, "APP_REGISTRATION_CLIENT_ID", "99999999-0000-4000-8000-000000000000");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr()).contains("APP_REGISTRATION_CLIENT_ID names no app registration");
+        assertThat(azure.calls()).extracting(FakeCall::command).doesNotContain("az ad app create", "az ad sp list");
+    }
+
+    @Test
+    void aClientIdThatIsNoGuidIsASettingsProblemAndNothingRuns() throws Exception {
+        FakeAzure azure = FakeAzure.empty(dir);
+
+        ScriptResult result = deploy(azure, "APP_REGISTRATION_CLIENT_ID", "CallerGuard API");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr()).contains("APP_REGISTRATION_CLIENT_ID must be the client id");
+        assertThat(azure.calls()).isEmpty();
+    }
+
     @Test
     void rerunKeepsTheExistingAppRoleIdsAndRolesAddedByHand() throws Exception {
         FakeAzure azure = FakeAzure.deployed(dir).exists("app-roles-other");

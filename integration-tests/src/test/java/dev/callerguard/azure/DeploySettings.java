@@ -26,6 +26,8 @@ record DeploySettings(String name, List<String> overrides) {
                     "11111111-2222-4333-8444-555555555555 66666666-7777-4888-9999-000000000000"),
             of("relay allowed", "ALLOW_RELAY", "true"),
             of("subscription given", "AZURE_SUBSCRIPTION", "0f0f0f0f-1111-4222-8333-444444444444"),
+            of("app registration named by its client id", "APP_REGISTRATION_CLIENT_ID",
+                    "7a7a7a7a-1111-4222-8333-444444444444"),
             of("your staged app", "DEPLOY_CODE", "staged", "STAGED_APP_DIR", STAGED_SAMPLE.toString()),
             of("code left alone", "DEPLOY_CODE", "none", "STAGED_APP_DIR", STAGED_SAMPLE.toString(),
                     "EXISTING_FUNCTION_APP", "true"));
