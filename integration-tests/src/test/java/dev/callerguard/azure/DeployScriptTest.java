@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -406,6 +407,33 @@ class DeployScriptTest {
         List<FakeCall> calls = azure.calls();
         assertThat(calls.indexOf(put)).as("the named value must exist before the policy uses it")
                 .isGreaterThan(calls.indexOf(azure.only("az apim nv create")));
+    }
+
+    /**
+     * Second review, suspicion "Easy Auth's excludedPaths may match /api/health as a prefix and pass a client's
+     * X-MS-CLIENT-PRINCIPAL on": Microsoft's documentation does not say how the paths are matched, so the deployment
+     * is made safe either way: the only excluded path is the sample's unguarded health function, and no guarded
+     * route of the staged sample app starts with it (a user's app gets no excluded path at all).
+     */
+    @Test
+    void noGuardedRouteOfTheSampleStartsWithThePathEasyAuthExcludes() throws Exception {
+        Path staged = Path.of("sample-app", "target", "azure-functions", "callerguard");
+        List<String> routes = new ArrayList<>();
+        try (var functions = Files.list(staged)) {
+            for (Path function : functions.filter(dir -> Files.isRegularFile(dir.resolve("function.json"))).toList()) {
+                routes.add(JSON.readTree(function.resolve("function.json").toFile()).get("bindings").get(0)
+                        .get("route").asText());
+            }
+        }
+        FakeAzure azure = FakeAzure.empty(dir);
+        deploy(azure);
+        JsonNode excluded = JSON.readTree(azure.only("az rest PUT authsettingsV2").body())
+                .at("/properties/globalValidation/excludedPaths");
+
+        assertThat(excluded).extracting(JsonNode::asText).containsExactly("/api/health");
+        assertThat(routes).contains("health", "hello", "whoami", "reports", "relay")
+                .filteredOn(route -> !route.equals("health"))
+                .noneMatch(route -> ("/api/" + route).toLowerCase(Locale.ROOT).startsWith("/api/health"));
     }
 
     // ---------------------------------------------------------------------------------------------------------
