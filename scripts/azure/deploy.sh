@@ -68,6 +68,7 @@ staged_route_prefix() {
 
 # Assigned by `run --into` (which shellcheck cannot follow).
 group_exists="" has_uri="" other_roles="" invoke_role_id="" reports_role_id="" app_object_id="" signed_in_user="" owned=""
+guard_settings=""
 assignment_required="" apim_gateway="" function_identity_client_id="" container_exists="" app_kind=""
 app_sku="" plan_id="" plan_tier=""
 
@@ -281,6 +282,22 @@ run --missing-ok --into function_app_id \
   az functionapp show --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" --query id -o tsv
 if [[ -n $function_app_id ]]; then
   describe_hosting
+  # CALLERGUARD_* settings this script does not set stay in force on an app that exists and can change what the
+  # guard accepts (another authority, keys URL or issuers, user callers, other apps): reported before anything
+  # changes, by name only (no value reaches this script).
+  app_settings_query guard_settings "" "[?starts_with(name, 'CALLERGUARD_')].name"
+  while read -r setting; do
+    case $setting in
+      "" | CALLERGUARD_TENANT_ID | CALLERGUARD_AUDIENCES | CALLERGUARD_ALLOWED_CALLERS | CALLERGUARD_REQUIRED_ROLES | \
+        CALLERGUARD_EASY_AUTH | CALLERGUARD_RELAY_RESOURCE) ;;
+      *)
+        warn "$FUNCTION_APP_NAME has the app setting $setting, which deploy.sh does not set and a new app would not" \
+          "have: it stays in force and can change what CallerGuard accepts. Check it, or remove it with" \
+          "az functionapp config appsettings delete --name $FUNCTION_APP_NAME --resource-group $RESOURCE_GROUP" \
+          "--setting-names $setting"
+        ;;
+    esac
+  done <<<"$guard_settings"
   if $existing_function_app; then
     say "using the existing function app $FUNCTION_APP_NAME ($hosting); it is never created or moved here"
   else

@@ -547,6 +547,32 @@ class DeployScriptTest {
         assertThat(azure.calls()).isEmpty();
     }
 
+    /**
+     * Second review, suspicion "an existing app keeps CALLERGUARD_* settings deploy.sh does not manage": they stay in
+     * force (another keys URL, other allowed apps), so each is named before anything changes, never its value.
+     */
+    @Test
+    void guardSettingsDeployShDoesNotSetAreReportedByNameBeforeAnythingChanges() throws Exception {
+        FakeAzure azure = FakeAzure.deployed(dir)
+                .exists("setting-CALLERGUARD_KEYS_URL", "https://keys.attacker.example/keys")
+                .exists("setting-CALLERGUARD_ALLOWED_APPS", "99999999-0000-4000-8000-000000000000")
+                .exists("setting-CALLERGUARD_ALLOWED_CALLERS", "managed-by-deploy-sh");
+
+        ScriptResult result = deploy(azure);
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stderr()).contains("WARNING: callerguard-func-01 has the app setting CALLERGUARD_KEYS_URL",
+                "WARNING: callerguard-func-01 has the app setting CALLERGUARD_ALLOWED_APPS",
+                "--setting-names CALLERGUARD_KEYS_URL")
+                .doesNotContain("CALLERGUARD_ALLOWED_CALLERS, which").doesNotContain("attacker.example")
+                .doesNotContain("99999999-0000");
+        List<FakeCall> calls = azure.calls();
+        int asked = calls.indexOf(calls.stream().filter(call -> call.command()
+                .equals("az functionapp config appsettings list")).findFirst().orElseThrow());
+        assertThat(calls.subList(0, asked)).noneMatch(call -> call.isCreate()
+                || call.command().equals("az functionapp config appsettings set"));
+    }
+
     @Test
     void rerunKeepsTheExistingAppRoleIdsAndRolesAddedByHand() throws Exception {
         FakeAzure azure = FakeAzure.deployed(dir).exists("app-roles-other");
