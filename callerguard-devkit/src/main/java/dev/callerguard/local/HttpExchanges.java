@@ -2,6 +2,7 @@ package dev.callerguard.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import dev.callerguard.internal.settings.GuardSettings;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLDecoder;
@@ -35,7 +36,7 @@ final class HttpExchanges {
         } else if (name.indexOf(':') >= 0) {
             name = name.substring(0, name.indexOf(':'));
         }
-        return name.equals("localhost") || name.equals("127.0.0.1") || name.equals("[::1]");
+        return GuardSettings.isLoopback(name);
     }
 
     static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {

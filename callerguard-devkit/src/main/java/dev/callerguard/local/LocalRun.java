@@ -1,6 +1,5 @@
 package dev.callerguard.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.callerguard.internal.settings.GuardSettings;
 import dev.callerguard.internal.settings.InvalidSettingsException;
 import java.io.IOException;
@@ -9,12 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code scripts/run-local.sh}: starts the identity emulator and the functions host for the staged app with the
@@ -87,7 +84,7 @@ public final class LocalRun {
             emulator.close();
         }));
         writeSession(emulator, identityHeader, host.baseUrl());
-        System.out.println(banner(emulator, host, appSettings, routes(appDir)));
+        System.out.println(banner(emulator, host, appSettings, StagedApp.routes(appDir)));
         host.waitFor();
     }
 
@@ -179,26 +176,6 @@ public final class LocalRun {
         for (LocalIdentity identity : LocalIdentities.ALL) {
             text.append(String.format("  %-9s oid %s  %s%n", identity.name(), identity.objectId(), identity.what()));
         }
-    }
-
-    /** The HTTP routes of the staged app's functions ({@code /api/<route>}), from their {@code function.json}. */
-    static List<String> routes(Path appDir) throws IOException {
-        JsonNode host = HttpExchanges.MAPPER.readTree(appDir.resolve("host.json").toFile());
-        JsonNode prefix = host.path("extensions").path("http").path("routePrefix");
-        String routePrefix = prefix.isTextual() ? prefix.textValue() : "api";
-        List<String> routes = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(appDir)) {
-            for (Path functionJson : entries.map(d -> d.resolve("function.json")).filter(Files::isRegularFile)
-                    .sorted().toList()) {
-                for (JsonNode binding : HttpExchanges.MAPPER.readTree(functionJson.toFile()).path("bindings")) {
-                    if ("httpTrigger".equals(binding.path("type").asText())) {
-                        String route = binding.path("route").asText(functionJson.getParent().getFileName().toString());
-                        routes.add((routePrefix.isEmpty() ? "" : "/" + routePrefix) + "/" + route);
-                    }
-                }
-            }
-        }
-        return routes;
     }
 
     /** {@code --name value} pairs; a flag without a value maps to {@code "true"}. */

@@ -63,15 +63,46 @@ final class StagedApp {
         }
     }
 
-    static StagedApp load(Path directory) throws IOException {
+    /** The {@code routePrefix} of the app's {@code host.json}; {@code api} when it sets none. */
+    private static String routePrefix(Path directory) throws IOException {
         JsonNode host = HttpExchanges.MAPPER.readTree(directory.resolve("host.json").toFile());
         JsonNode prefix = host.path("extensions").path("http").path("routePrefix");
-        String routePrefix = prefix.isTextual() ? prefix.textValue() : "api";
+        return prefix.isTextual() ? prefix.textValue() : "api";
+    }
 
-        List<Path> functionJsons;
+    /** One {@code function.json} per function folder, in name order. */
+    private static List<Path> functionJsons(Path directory) throws IOException {
         try (Stream<Path> entries = Files.list(directory)) {
-            functionJsons = entries.map(d -> d.resolve("function.json")).filter(Files::isRegularFile).sorted().toList();
+            return entries.map(d -> d.resolve("function.json")).filter(Files::isRegularFile).sorted().toList();
         }
+    }
+
+    /** The route of an HTTP trigger: its {@code route}, else the function's name. */
+    private static String route(JsonNode binding, Path functionJson) {
+        return binding.path("route").isTextual() ? binding.path("route").textValue()
+                : functionJson.getParent().getFileName().toString();
+    }
+
+    /**
+     * The paths of the staged app's HTTP functions ({@code /api/<route>}), read from its files without loading it
+     * (the local run's start banner).
+     */
+    static List<String> routes(Path directory) throws IOException {
+        String prefix = routePrefix(directory);
+        List<String> routes = new ArrayList<>();
+        for (Path functionJson : functionJsons(directory)) {
+            for (JsonNode binding : HttpExchanges.MAPPER.readTree(functionJson.toFile()).path("bindings")) {
+                if ("httpTrigger".equals(binding.path("type").asText())) {
+                    routes.add((prefix.isEmpty() ? "" : "/" + prefix) + "/" + route(binding, functionJson));
+                }
+            }
+        }
+        return routes;
+    }
+
+    static StagedApp load(Path directory) throws IOException {
+        String routePrefix = routePrefix(directory);
+        List<Path> functionJsons = functionJsons(directory);
         ClassLoader loader = classLoader(directory);
         List<Middleware> middlewares = new ArrayList<>();
         ServiceLoader.load(Middleware.class, loader).forEach(middlewares::add);
@@ -83,8 +114,7 @@ final class StagedApp {
                 if ("httpTrigger".equals(binding.path("type").asText())) {
                     Set<String> methods = new TreeSet<>();
                     binding.path("methods").forEach(m -> methods.add(m.asText().toUpperCase(Locale.ROOT)));
-                    String route = binding.path("route").isTextual() ? binding.path("route").textValue() : name;
-                    functions.add(new HttpFunction(name, route, methods,
+                    functions.add(new HttpFunction(name, route(binding, functionJson), methods,
                             entryPoint(loader, config.path("entryPoint").asText())));
                 }
             }

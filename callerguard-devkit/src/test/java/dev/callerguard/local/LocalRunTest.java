@@ -7,14 +7,12 @@ import dev.callerguard.internal.settings.GuardSettings;
 import dev.callerguard.testing.MutableClock;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link LocalRun}'s option parsing and the app settings it hands the functions host: the file's values with the
@@ -60,23 +58,6 @@ class LocalRunTest {
     }
 
     // --- options -------------------------------------------------------------------------------------------------
-
-    @Test
-    void listsTheRoutesOfAnyStagedAppUnderItsRoutePrefix(@TempDir Path app) throws IOException {
-        Files.writeString(app.resolve("host.json"), "{\"version\": \"2.0\", \"extensions\": {\"http\": "
-                + "{\"routePrefix\": \"orders\"}}}");
-        Files.createDirectories(app.resolve("HttpExample"));
-        Files.writeString(app.resolve("HttpExample").resolve("function.json"),
-                "{\"bindings\": [{\"type\": \"httpTrigger\", \"name\": \"req\"}]}");
-        Files.createDirectories(app.resolve("list"));
-        Files.writeString(app.resolve("list").resolve("function.json"),
-                "{\"bindings\": [{\"type\": \"httpTrigger\", \"route\": \"items/all\"}]}");
-        Files.createDirectories(app.resolve("timer"));
-        Files.writeString(app.resolve("timer").resolve("function.json"),
-                "{\"bindings\": [{\"type\": \"timerTrigger\"}]}");
-
-        assertThat(LocalRun.routes(app)).containsExactly("/orders/HttpExample", "/orders/items/all");
-    }
 
     @Test
     void optionsPairEachNameWithTheValueAfterIt() {

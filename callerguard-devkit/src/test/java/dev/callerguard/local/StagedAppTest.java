@@ -96,6 +96,23 @@ class StagedAppTest {
     // --- find ----------------------------------------------------------------------------------------------------
 
     @Test
+    void listsTheRoutesOfAnyStagedAppUnderItsRoutePrefix(@TempDir Path app) throws IOException {
+        Files.writeString(app.resolve("host.json"), "{\"version\": \"2.0\", \"extensions\": {\"http\": "
+                + "{\"routePrefix\": \"orders\"}}}");
+        Files.createDirectories(app.resolve("HttpExample"));
+        Files.writeString(app.resolve("HttpExample").resolve("function.json"),
+                "{\"bindings\": [{\"type\": \"httpTrigger\", \"name\": \"req\"}]}");
+        Files.createDirectories(app.resolve("list"));
+        Files.writeString(app.resolve("list").resolve("function.json"),
+                "{\"bindings\": [{\"type\": \"httpTrigger\", \"route\": \"items/all\"}]}");
+        Files.createDirectories(app.resolve("timer"));
+        Files.writeString(app.resolve("timer").resolve("function.json"),
+                "{\"bindings\": [{\"type\": \"timerTrigger\"}]}");
+
+        assertThat(StagedApp.routes(app)).containsExactly("/orders/HttpExample", "/orders/items/all");
+    }
+
+    @Test
     void findReturnsTheOneStagedApp() throws IOException {
         assertThat(StagedApp.find(staging)).isEqualTo(app);
     }
