@@ -251,6 +251,46 @@ class JwksKeySetSourceTest {
         assertThat(source.fetch()).containsOnlyKeys(PRIMARY);
     }
 
+    /**
+     * Second review, finding 4: the strict JSON limits applied to the whole document, so one entry with a repeated
+     * member, an overlong string or number or deep nesting cost the good key beside it (503 on a cold cache). They
+     * apply to each entry now; the odd entry is dropped alone, over HTTP and for a document at hand.
+     */
+    static Stream<Arguments> entriesBeyondTheStrictLimits() throws JsonProcessingException {
+        String secondary = MAPPER.writeValueAsString(TestKeys.SECONDARY.jwk());
+        String body = secondary.substring(1);
+        return Stream.of(
+                Arguments.of("a member twice", "{\"kid\":\"twice\"," + body),
+                Arguments.of("a 16 Ki + 1 character string", "{\"x5t\":\"" + "a".repeat(16 * 1024 + 1) + "\"," + body),
+                Arguments.of("a 33-digit number", "{\"iat\":" + "1".repeat(33) + "," + body),
+                Arguments.of("nesting 17 deep", "{\"ext\":" + "[".repeat(16) + "]".repeat(16) + "," + body));
+    }
+
+    @ParameterizedTest(name = "entry with {0}")
+    @MethodSource("entriesBeyondTheStrictLimits")
+    void anEntryBeyondTheStrictLimitsIsDroppedAloneAndTheOtherKeysKept(String odd, String entry) throws Exception {
+        String document = "{\"keys\":[" + MAPPER.writeValueAsString(primary()) + "," + entry + "]}";
+        server.serveRaw(200, document);
+
+        assertThat(source.fetch()).containsOnlyKeys(PRIMARY);
+        assertThat(JwksKeySetSource.fromDocument(document.getBytes(StandardCharsets.UTF_8))).containsOnlyKeys(PRIMARY);
+    }
+
+    @Test
+    void refusesADocumentThatNamesItsKeysTwice() throws Exception {
+        String keys = "[" + MAPPER.writeValueAsString(primary()) + "]";
+        server.serveRaw(200, "{\"keys\":" + keys + ",\"keys\":" + keys + "}");
+
+        assertThatThrownBy(source::fetch).isInstanceOf(KeySetFetchException.class);
+    }
+
+    @Test
+    void refusesADocumentWithDataAfterIt() throws Exception {
+        server.serveRaw(200, "{\"keys\":[" + MAPPER.writeValueAsString(primary()) + "]} {}");
+
+        assertThatThrownBy(source::fetch).isInstanceOf(KeySetFetchException.class);
+    }
+
     // --- documents refused -----------------------------------------------------------------------------------
 
     @Test

@@ -2,6 +2,7 @@ package dev.callerguard.internal.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.auth0.jwk.JwksHttpResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,11 +12,16 @@ import dev.callerguard.testing.JwksServer;
 import dev.callerguard.testing.TestKeys;
 import java.io.IOException;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -118,6 +124,71 @@ class KeySetHttpClientTest {
             assertThat(fetcher.isAlive()).as("the fetch returned").isFalse();
             assertThat(thrown.get()).isInstanceOf(IOException.class).hasMessage("interrupted");
             assertThat(interruptedAfterwards).as("the interrupt is kept for the caller").isTrue();
+        }
+    }
+
+    /**
+     * Second review, suspicion on name resolution: the JDK resolves a host name synchronously, outside the
+     * connect and request timeouts, and cannot be interrupted. The blocking step here stands in for a resolver that
+     * hangs: it ignores interrupts until released. One deadline bounds the whole fetch all the same, a fetch
+     * behind the stuck one waits at most its own deadline, any further one is refused at once (no thread piles up),
+     * and fetches work again once the resolver answers.
+     */
+    @Test
+    void aLookupThatHangsUninterruptiblyIsBoundedByTheFetchDeadline() throws Exception {
+        Duration requestTimeout = Duration.ofMillis(300);
+        CountDownLatch resolverAnswers = new CountDownLatch(1);
+        AtomicInteger lookups = new AtomicInteger();
+        KeySetHttpClient real = new KeySetHttpClient(JwksKeySetSource.CONNECT_TIMEOUT, requestTimeout);
+        KeySetHttpClient stuck = new KeySetHttpClient(JwksKeySetSource.CONNECT_TIMEOUT, requestTimeout, request -> {
+            if (lookups.incrementAndGet() == 1) {
+                awaitIgnoringInterrupts(resolverAnswers);
+            }
+            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        });
+        URL keys = url(server);
+
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            assertThatThrownBy(() -> stuck.fetch(keys)).isInstanceOf(HttpTimeoutException.class)
+                    .hasMessage("key set not received within " + requestTimeout);
+            assertThatThrownBy(() -> stuck.fetch(keys)).as("waits behind the stuck one, within its own deadline")
+                    .isInstanceOf(HttpTimeoutException.class);
+            assertThatThrownBy(() -> stuck.fetch(keys)).isInstanceOf(IOException.class)
+                    .hasMessage("an earlier key fetch has not ended after its deadline");
+        });
+        assertThat(lookups).as("only the stuck fetch reached the lookup").hasValue(1);
+
+        resolverAnswers.countDown();
+        await(() -> {
+            try {
+                return kids(stuck.fetch(keys)).equals(List.of(TestKeys.PRIMARY.kid()));
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        assertThat(kids(real.fetch(keys))).containsExactly(TestKeys.PRIMARY.kid());
+    }
+
+    private static void awaitIgnoringInterrupts(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (latch.getCount() > 0) {
+            try {
+                latch.await();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Polls {@code condition} for up to 30 s. */
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition met within 30 s").isLessThan(end);
+            Thread.sleep(50);
         }
     }
 
