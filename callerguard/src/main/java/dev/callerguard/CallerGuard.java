@@ -16,6 +16,7 @@ import dev.callerguard.internal.settings.InvalidSettingsException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
@@ -26,6 +27,7 @@ import java.util.logging.Logger;
  *
  * <pre>{@code
  * private static final CallerGuard GUARD = CallerGuard.standard().requiringRoles("Orders.Write");
+ * private static final CallerGuard READ = CallerGuard.standard().requiringScopes("Orders.Read");
  * ...
  * return GUARD.handle(request, context, caller -> ...);
  * }</pre>
@@ -86,6 +88,19 @@ public final class CallerGuard {
     }
 
     /**
+     * This guard, also requiring every given delegated scope (as the {@code scp} claim names it, such as
+     * {@code Orders.Read}) of a user caller; a user's token or Easy Auth principal without one of them is refused
+     * 403 {@code CG403-SCOPE}, whose challenge names the scopes required. Application callers carry no scopes and
+     * are judged by their app roles ({@link #requiringRoles}), as before. Users are callers only when
+     * {@code CALLERGUARD_CALLER_TYPES} is {@code app,user}. A scope that is not a scope value (spaces, quotes,
+     * backslashes, non-ASCII) makes the guard answer every request 503 {@code CG503-NARROWING}; the reason is
+     * logged once, here.
+     */
+    public CallerGuard requiringScopes(String... scopes) {
+        return narrowed(check -> check.requiringScopes(scopes), "requiringScopes", scopes);
+    }
+
+    /**
      * This guard, allowing only those of its callers that are also in {@code objectIds}. When that leaves nobody
      * (or an id is not a GUID) the guard answers every request 503 {@code CG503-NARROWING}; the reason is logged
      * once, here.
@@ -125,7 +140,7 @@ public final class CallerGuard {
         if (check == null) {
             log.severe(() -> "CallerGuard function=" + function + " outcome=refused status="
                     + unavailable.kind().status() + " code=" + unavailable.id() + " (" + unavailableReason + ")");
-            return refuse(request, context, unavailable);
+            return refuse(request, context, unavailable, Set.of());
         }
         Decision decision;
         try {
@@ -133,7 +148,7 @@ public final class CallerGuard {
         } catch (RuntimeException e) {
             log.log(Level.SEVERE, "CallerGuard function=" + function + " outcome=refused code="
                     + Refusal.CHECK_FAILED.id() + " error=" + e.getClass().getName());
-            return refuse(request, context, Refusal.CHECK_FAILED);
+            return refuse(request, context, Refusal.CHECK_FAILED, Set.of());
         }
         decision.warnings().forEach(log::warning);
         if (decision instanceof Decision.Allowed allowed) {
@@ -146,7 +161,7 @@ public final class CallerGuard {
         Refusal refusal = refused.refusal();
         log.info(() -> "CallerGuard function=" + function + " outcome=refused status=" + refusal.kind().status()
                 + " code=" + refusal.id() + " caller=" + known(refused.objectId()) + " app=" + known(refused.appId()));
-        return refuse(request, context, refusal);
+        return refuse(request, context, refusal, check.policy().requiredScopes());
     }
 
     private static String known(Optional<String> value) {
@@ -154,8 +169,8 @@ public final class CallerGuard {
     }
 
     private static HttpResponseMessage refuse(HttpRequestMessage<?> request, ExecutionContext context,
-                                              Refusal refusal) {
-        HttpRefusal http = BearerChallenge.render(refusal, context.getInvocationId());
+                                              Refusal refusal, Set<String> requiredScopes) {
+        HttpRefusal http = BearerChallenge.render(refusal, requiredScopes, context.getInvocationId());
         HttpResponseMessage.Builder builder = request.createResponseBuilder(HttpStatusType.custom(http.status()));
         http.headers().forEach(builder::header);
         return builder.body(http.body()).build();

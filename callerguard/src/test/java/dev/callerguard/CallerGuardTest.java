@@ -206,6 +206,45 @@ class CallerGuardTest {
     }
 
     @Test
+    void requiringScopesRefusesAUserWithoutThemWithAChallengeThatNamesThem() throws Exception {
+        app.settings.put(GuardSettings.CALLER_TYPES, "app,user");
+        CallerGuard orders = app.guard().requiringScopes("Orders.Read");
+        String withoutScope = app.token().claim("idtyp", "user").claim("scp", "user_impersonation")
+                .claim("sub", "pairwise-subject").sign();
+        String withScope = app.token().claim("idtyp", "user").claim("scp", "user_impersonation Orders.Read")
+                .claim("sub", "pairwise-subject").sign();
+
+        TestHttpResponse refused = handle(orders, TestHttpRequest.get("/api/orders").bearer(withoutScope));
+
+        assertThat(refused.getStatusCode()).isEqualTo(403);
+        assertThat(refused.getHeader("WWW-Authenticate")).endsWith(", scope=\"Orders.Read\"")
+                .contains("error=\"insufficient_scope\"");
+        assertThat(json(refused).get("code").asText()).isEqualTo("CG403-SCOPE");
+        assertThat(handled.get()).isNull();
+        assertThat(handle(orders, TestHttpRequest.get("/api/orders").bearer(withScope)).getStatusCode())
+                .isEqualTo(200);
+        assertThat(handle(orders, TestHttpRequest.get("/api/orders").bearer(app.token().sign())).getStatusCode())
+                .as("an app token: judged by its roles").isEqualTo(200);
+    }
+
+    @Test
+    void aScopeThatIsNoScopeValueMakesTheGuardRefuseWith503AndSaysWhyOnce() throws Exception {
+        List<String> lines;
+        CallerGuard odd;
+        try (LogCapture log = LogCapture.ofRootLogger()) {
+            odd = app.guard().requiringScopes("Orders Read");
+            lines = log.lines();
+        }
+
+        TestHttpResponse response = handle(odd, TestHttpRequest.get("/api/orders").bearer(app.token().sign()));
+
+        assertThat(response.getStatusCode()).isEqualTo(503);
+        assertThat(json(response).get("code").asText()).isEqualTo("CG503-NARROWING");
+        assertThat(lines).filteredOn(line -> line.contains(CallerGuard.class.getName())).singleElement().asString()
+                .contains("requiringScopes [Orders Read]", "not a scope value");
+    }
+
+    @Test
     void narrowedToCallersRefusesOtherAllowedCallers() {
         CallerGuard narrowed = app.guard().narrowedToCallers(TestIds.SECOND_ALLOWED_CALLER);
 

@@ -39,8 +39,8 @@ class PublicApiTest {
         List<String> methods = Arrays.stream(CallerGuard.class.getDeclaredMethods())
                 .filter(method -> Modifier.isPublic(method.getModifiers())).map(Method::getName).sorted().toList();
 
-        assertThat(methods).containsExactly("handle", "narrowedToCallers", "requiringRoles", "settingsInError",
-                "standard");
+        assertThat(methods).containsExactly("handle", "narrowedToCallers", "requiringRoles", "requiringScopes",
+                "settingsInError", "standard");
         assertThat(CallerGuard.class.getConstructors()).isEmpty();
     }
 

@@ -7,6 +7,7 @@ import dev.callerguard.internal.keys.KeyLookup;
 import dev.callerguard.internal.keys.KeySetCache;
 import dev.callerguard.internal.keys.KeySetFetchException;
 import dev.callerguard.internal.keys.SigningKeys;
+import dev.callerguard.internal.rules.CallerPolicy;
 import dev.callerguard.internal.settings.GuardSettings;
 import dev.callerguard.internal.settings.InvalidSettingsException;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +35,8 @@ import java.util.function.Function;
  * verdict under the given settings, with {@link CredentialInspection} — the check's own code. Also takes an
  * {@code X-MS-CLIENT-PRINCIPAL} value. Offline unless {@code --keys URL|FILE}; {@code --at <ISO instant>} judges
  * a captured token as of that moment; {@code --settings FILE} reads a {@code local.settings.json} (else the
- * environment). Exit status: 0 when every step passes, 1 when one refuses, 2 for a usage or settings error.
+ * environment); {@code --scopes A,B} and {@code --roles A,B} judge it as a function that adds
+ * {@code requiringScopes(A, B)} or {@code requiringRoles(A, B)} to them. Exit status: 0 when every step passes, 1 when one refuses, 2 for a usage or settings error.
  */
 public final class ExplainCli {
     private static final Set<String> TIME_CLAIMS = Set.of("exp", "nbf", "iat", "auth_time");
@@ -65,7 +68,8 @@ public final class ExplainCli {
         }
         if (credential.isEmpty() || positional.size() > 1) {
             out.println("usage: explain.sh [<token or X-MS-CLIENT-PRINCIPAL value>] [--settings FILE] "
-                    + "[--keys URL|FILE] [--at 2026-11-27T12:00:00Z]   (the credential may come on stdin)");
+                    + "[--keys URL|FILE] [--at 2026-11-27T12:00:00Z] [--scopes A,B] [--roles A,B]   "
+                    + "(the credential may come on stdin)");
             return 2;
         }
         GuardSettings settings;
@@ -88,11 +92,19 @@ public final class ExplainCli {
             return 2;
         }
 
+        CallerPolicy policy;
+        try {
+            policy = settings.policy().requiringScopes(listed(options.get("scopes")))
+                    .requiringRoles(listed(options.get("roles")));
+        } catch (IllegalArgumentException e) {
+            out.println("--scopes takes scope values as the scp claim holds them, comma-separated: " + e.getMessage());
+            return 2;
+        }
         boolean isToken = credential.chars().filter(c -> c == '.').count() == 2;
         CredentialInspection inspection = isToken
-                ? CredentialInspection.ofToken(credential, settings, keys, Clock.fixed(at, ZoneOffset.UTC))
-                : CredentialInspection.ofPrincipal(credential, settings);
-        print(out, inspection, isToken, settings, at, options);
+                ? CredentialInspection.ofToken(credential, settings, policy, keys, Clock.fixed(at, ZoneOffset.UTC))
+                : CredentialInspection.ofPrincipal(credential, settings, policy);
+        print(out, inspection, isToken, settings, policy, at, options);
         return inspection.refusal().isEmpty() ? 0 : 1;
     }
 
@@ -109,8 +121,15 @@ public final class ExplainCli {
         return kid -> loaded.containsKey(kid) ? new KeyLookup.Found(kid, loaded.get(kid)) : new KeyLookup.Unknown();
     }
 
+    /** The items of a comma-separated option; none when it is absent. */
+    private static String[] listed(String option) {
+        return option == null ? new String[0]
+                : Arrays.stream(option.split(",")).map(String::strip).filter(item -> !item.isEmpty())
+                        .toArray(String[]::new);
+    }
+
     private static void print(PrintStream out, CredentialInspection inspection, boolean isToken,
-                              GuardSettings settings, Instant at, Map<String, String> options) {
+                              GuardSettings settings, CallerPolicy policy, Instant at, Map<String, String> options) {
         if (isToken && !inspection.header().isEmpty()) {
             out.println("Header");
             inspection.header().entrySet().stream().sorted(Map.Entry.comparingByKey())
@@ -123,7 +142,14 @@ public final class ExplainCli {
         }
         out.printf("Verdicts (settings from %s; tenant %s; allowed callers %s; as of %s)%n",
                 options.getOrDefault("settings", "the environment"), settings.tenantId(),
-                settings.policy().anyCaller() ? "*" : settings.policy().allowedCallers(), at);
+                policy.anyCaller() ? "*" : policy.allowedCallers(), at);
+        if (!policy.requiredRoles().isEmpty()) {
+            out.println("Required roles: " + String.join(" ", policy.requiredRoles()));
+        }
+        if (!policy.requiredScopes().isEmpty()) {
+            out.println("Required scopes: " + String.join(" ", policy.requiredScopes())
+                    + "  (of a user's token, in scp; application callers are judged by their roles)");
+        }
         for (CredentialInspection.Step step : inspection.steps()) {
             String detail = step.refusal().map(r -> r.id() + "  " + r.description()).orElse("");
             String note = step.note().isEmpty() ? "" : (detail.isEmpty() ? "" : "  ") + step.note();

@@ -21,7 +21,8 @@ import java.util.logging.Logger;
  *   <li>{@code GET /{tenant}/v2.0/.well-known/openid-configuration} and {@code GET /{tenant}/discovery/v2.0/keys};</li>
  *   <li>{@code GET /msi/token?resource=&api-version=2019-08-01[&client_id=|principal_id=|object_id=|mi_res_id=]}
  *       with the {@code X-IDENTITY-HEADER} secret, answering as App Service does;</li>
- *   <li>{@code POST /dev/token} (any token shape) and {@code POST /dev/rotate} (key rotation) for tests and
+ *   <li>{@code POST /dev/token} (any token shape; a local user's delegated token with {@code "user"} and
+ *       {@code "scopes"}) and {@code POST /dev/rotate} (key rotation) for tests and
  *       scripts.</li>
  * </ul>
  * Dev and test code only; never part of the deployed package.
@@ -91,15 +92,27 @@ public final class IdentityEmulator implements AutoCloseable {
      * its value is {@code null}: the refusals a function's tests want to see (an expired token, another audience).
      */
     public String issue(LocalIdentity identity, String resource, Map<String, ?> claimChanges) {
-        Map<String, Object> claims = tokens.claims(identity, resource);
-        claimChanges.forEach((name, value) -> {
+        return tokens.sign(tokens.header(), changed(tokens.claims(identity, resource), claimChanges));
+    }
+
+    /**
+     * A delegated access token of {@code user}, signed in to the local client app, for {@code resource}, granting
+     * {@code scopes} (space-separated, as {@code scp} holds them), with {@code claimChanges} applied as above.
+     */
+    public String issueDelegated(LocalUser user, String resource, String scopes, Map<String, ?> claimChanges) {
+        return tokens.sign(tokens.header(), changed(tokens.delegatedClaims(user, resource, scopes), claimChanges));
+    }
+
+    /** {@code claims} with each change put in, or the claim removed where the change's value is {@code null}. */
+    private static Map<String, Object> changed(Map<String, Object> claims, Map<String, ?> changes) {
+        changes.forEach((name, value) -> {
             if (value == null) {
                 claims.remove(name);
             } else {
                 claims.put(name, value);
             }
         });
-        return tokens.sign(tokens.header(), claims);
+        return claims;
     }
 
     @Override
@@ -208,11 +221,27 @@ public final class IdentityEmulator implements AutoCloseable {
         }
         if (request == null || !request.isObject()) {
             HttpExchanges.json(exchange, 400, error("invalid_request",
-                    "Send {\"claims\": {...}, \"header\": {...}}; a null value removes a field."));
+                    "Send {\"claims\": {...}, \"header\": {...}}, with \"user\": \"ada\" and \"scopes\": \"A B\" for a "
+                            + "delegated token; a null value removes a field."));
             return;
         }
         Map<String, Object> header = tokens.header();
-        Map<String, Object> claims = tokens.claims(LocalIdentities.APIM, LocalIdentities.API_APP_ID_URI);
+        Map<String, Object> claims;
+        JsonNode user = request.get("user");
+        if (user == null) {
+            claims = tokens.claims(LocalIdentities.APIM, LocalIdentities.API_APP_ID_URI);
+        } else {
+            Optional<LocalUser> known = user.isTextual() ? LocalIdentities.userByName(user.asText()) : Optional.empty();
+            JsonNode scopes = request.get("scopes");
+            if (known.isEmpty() || (scopes != null && !scopes.isTextual())) {
+                HttpExchanges.json(exchange, 400, error("invalid_request", "\"user\" names a user of the local "
+                        + "tenant (" + LocalIdentities.USERS.stream().map(LocalUser::name).toList()
+                        + ") and \"scopes\", if given, is a string of space-separated scopes."));
+                return;
+            }
+            claims = tokens.delegatedClaims(known.get(), LocalIdentities.API_APP_ID_URI,
+                    scopes == null ? LocalIdentities.DEFAULT_SCOPE : scopes.asText());
+        }
         apply(request.get("header"), header);
         apply(request.get("claims"), claims);
         HttpExchanges.json(exchange, 200, Map.of("access_token", tokens.sign(header, claims)));

@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The local tenant, the CallerGuard API's app registration and the named managed identities, defined in this
- * one place. {@code local.settings.json} allows {@code apim}, {@code reporter} and {@code app}.
+ * The local tenant, the CallerGuard API's app registration, the named managed identities and the users of the
+ * local client app, defined in this one place. {@code local.settings.json} allows {@code apim}, {@code reporter} and {@code app}.
  */
 public final class LocalIdentities {
     public static final String TENANT_ID = "7e57e57e-0000-4000-8000-000000000001";
@@ -36,11 +36,26 @@ public final class LocalIdentities {
 
     public static final List<LocalIdentity> ALL = List.of(APIM, INTRUDER, REPORTER, APP);
 
+    /** Client id of the local client app a user signs in to; the {@code appid} of every delegated token. */
+    public static final String CLIENT_APP_ID = "c11e0000-0000-4000-8000-0000000000c1";
+    /** The scope a delegated token carries unless another is asked for (the portal's default for a new API). */
+    public static final String DEFAULT_SCOPE = "user_impersonation";
+
+    public static final LocalUser ADA = new LocalUser("ada", "ada00000-0000-4000-8000-000000000001",
+            "Ma8APpvZmW33OtwMeY4mEpA8_AOWWE6yTGYXZFdJTNQ", "ada@callerguard.local",
+            "a user signed in to the local client app (delegated tokens, scp)");
+
+    public static final List<LocalUser> USERS = List.of(ADA);
+
     private LocalIdentities() {
     }
 
     public static Optional<LocalIdentity> byName(String name) {
         return ALL.stream().filter(i -> i.name().equals(name)).findFirst();
+    }
+
+    public static Optional<LocalUser> userByName(String name) {
+        return USERS.stream().filter(u -> u.name().equals(name)).findFirst();
     }
 
     /** Finds an identity by client id, object id or resource id, as the managed identity endpoint selects one. */

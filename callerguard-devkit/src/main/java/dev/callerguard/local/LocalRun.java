@@ -176,6 +176,10 @@ public final class LocalRun {
         for (LocalIdentity identity : LocalIdentities.ALL) {
             text.append(String.format("  %-9s oid %s  %s%n", identity.name(), identity.objectId(), identity.what()));
         }
+        for (LocalUser user : LocalIdentities.USERS) {
+            text.append(String.format("  %-9s oid %s  %s: scripts/token.sh --user %s [--scopes 'A B']%n",
+                    user.name(), user.objectId(), user.what(), user.name()));
+        }
     }
 
     /** {@code --name value} pairs; a flag without a value maps to {@code "true"}. */

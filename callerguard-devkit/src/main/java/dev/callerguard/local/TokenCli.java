@@ -23,8 +23,11 @@ import java.util.logging.Logger;
  *       msal4j's {@code ManagedIdentityApplication} through {@code IDENTITY_ENDPOINT} and {@code IDENTITY_HEADER}
  *       exactly as code on App Service does ({@code app} is the system-assigned identity, the others are
  *       user-assigned and selected by client id);</li>
+ *   <li>{@code TokenCli --user <user> [--scopes 'A B']} (or {@code TokenCli <user> [--scopes 'A B']}): a delegated token of a user of the local tenant
+ *       ({@code ada}) signed in to the local client app, granting those scopes ({@code user_impersonation} by
+ *       default), from {@code POST /dev/token} (needs {@code CALLERGUARD_EMULATOR});</li>
  *   <li>{@code TokenCli --claims '<json>' [--header '<json>']}: any token shape from {@code POST /dev/token}
- *       (needs {@code CALLERGUARD_EMULATOR}).</li>
+ *       (needs {@code CALLERGUARD_EMULATOR}; with {@code --user}, changes to that user's token).</li>
  * </ul>
  * msal4j's INFO lines (several per token) show only when the system property {@value #VERBOSE} is {@code true}, as
  * {@code scripts/call.sh --verbose} sets it; its warnings and errors always show.
@@ -54,14 +57,20 @@ public final class TokenCli {
 
     static String token(String[] args) throws Exception {
         if (args.length == 0) {
-            throw new IllegalArgumentException("usage: token.sh <identity> [--resource R] | --claims '<json>' "
-                    + "[--header '<json>']; identities: " + LocalIdentities.ALL.stream()
-                    .map(LocalIdentity::name).toList());
+            throw new IllegalArgumentException("usage: token.sh <identity> [--resource R] | --user <user> "
+                    + "[--scopes 'A B'] | --claims '<json>' [--header '<json>']; identities: " + LocalIdentities.ALL
+                    .stream().map(LocalIdentity::name).toList() + ", users: " + LocalIdentities.USERS.stream()
+                    .map(LocalUser::name).toList());
         }
         if (args[0].startsWith("--")) {
             return shaped(LocalRun.options(args));
         }
         String name = args[0];
+        if (LocalIdentities.userByName(name).isPresent()) {
+            Map<String, String> options = new LinkedHashMap<>(LocalRun.options(Arrays.copyOfRange(args, 1, args.length)));
+            options.put("user", name);
+            return shaped(options);
+        }
         LocalIdentity identity = LocalIdentities.byName(name)
                 .orElseThrow(() -> new IllegalArgumentException("unknown identity '" + name + "'; known: "
                         + LocalIdentities.ALL.stream().map(LocalIdentity::name).toList()));
@@ -83,6 +92,12 @@ public final class TokenCli {
                 .orElseThrow(() -> new IllegalArgumentException("CALLERGUARD_EMULATOR is not set; start "
                         + "scripts/run-local.sh first"));
         Map<String, Object> body = new LinkedHashMap<>();
+        if (options.containsKey("user")) {
+            body.put("user", options.get("user"));
+            body.put("scopes", options.getOrDefault("scopes", LocalIdentities.DEFAULT_SCOPE));
+        } else if (options.containsKey("scopes")) {
+            throw new IllegalArgumentException("--scopes goes with --user: a managed identity's token has no scopes");
+        }
         body.put("claims", HttpExchanges.MAPPER.readTree(options.getOrDefault("claims", "{}")));
         body.put("header", HttpExchanges.MAPPER.readTree(options.getOrDefault("header", "{}")));
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

@@ -86,6 +86,31 @@ class ExplainCliTest {
                 "Result: refused, 403 insufficient_scope CG403-CALLER-TYPE");
     }
 
+    @Test
+    void showsTheScopesVerdictOfAUsersToken() throws Exception {
+        String settings = "sample-app/local.settings.delegated.json";
+        String reader = emulator.issueDelegated(LocalIdentities.ADA, LocalIdentities.API_APP_ID_URI, "Orders.Read",
+                Map.of());
+
+        assertThat(explain(reader, "--settings", settings, "--at", NOW.toString())).isZero();
+        assertThat(output).contains("Required scopes: Orders.Read", "PASS  scopes");
+        assertThat(explain(reader, "--settings", settings, "--at", NOW.toString(), "--scopes", "Orders.Read,Orders.Write"))
+                .isEqualTo(1);
+        assertThat(output).contains("Required scopes: Orders.Read Orders.Write",
+                "FAIL  scopes       CG403-SCOPE", "Result: refused, 403 insufficient_scope CG403-SCOPE");
+        assertThat(explain(apimToken(), "--settings", settings, "--at", NOW.toString(), "--scopes", "Orders.Write"))
+                .as("an app token: judged by its roles").isZero();
+        assertThat(explain(apimToken(), "--settings", settings, "--at", NOW.toString(), "--roles", "Reports.Read"))
+                .isEqualTo(1);
+        assertThat(output).contains("Required roles: Reports.Read", "FAIL  roles        CG403-ROLE");
+    }
+
+    @Test
+    void refusesAScopeOptionThatIsNoScopeValue() throws Exception {
+        assertThat(explain(apimToken(), "--settings", SETTINGS, "--scopes", "Orders\"Read")).isEqualTo(2);
+        assertThat(output).contains("--scopes takes scope values");
+    }
+
     /** A token of any shape from the emulator's {@code POST /dev/token}. */
     private String shapedToken(String request) throws Exception {
         java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(

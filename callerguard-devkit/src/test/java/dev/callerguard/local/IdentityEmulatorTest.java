@@ -9,6 +9,7 @@ import dev.callerguard.VerifiedCaller;
 import dev.callerguard.internal.credentials.RequestHeaders;
 import dev.callerguard.internal.decision.CallerCheck;
 import dev.callerguard.internal.decision.Decision;
+import dev.callerguard.internal.decision.Refusal;
 import dev.callerguard.internal.keys.JwksKeySetSource;
 import dev.callerguard.internal.keys.KeySetCache;
 import dev.callerguard.internal.keys.KeySetFetchException;
@@ -552,6 +553,61 @@ class IdentityEmulatorTest {
         assertThat(claims.get("aud").textValue()).isEqualTo(API);
         assertThat(strings(claims.get("roles"))).containsExactly("Function.Invoke", "Reports.Read");
         assertThat(signatureVerifies(token, publishedKeys().get(header(token).get("kid").textValue()))).isTrue();
+    }
+
+    // --- delegated tokens of a local user (issue 20, scopes) -------------------------------------------------------
+
+    @Test
+    void devTokenOfAUserIsADelegatedTokenGrantingTheScopesAskedFor() throws Exception {
+        String token = devToken("{\"user\": \"ada\", \"scopes\": \"Orders.Read Orders.Write\"}");
+
+        JsonNode claims = claims(token);
+        assertThat(claims.get("oid").textValue()).isEqualTo(LocalIdentities.ADA.objectId());
+        assertThat(claims.get("sub").textValue()).isNotEqualTo(LocalIdentities.ADA.objectId());
+        assertThat(claims.get("scp").textValue()).isEqualTo("Orders.Read Orders.Write");
+        assertThat(claims.get("idtyp").textValue()).isEqualTo("user");
+        assertThat(claims.get("appid").textValue()).isEqualTo(LocalIdentities.CLIENT_APP_ID);
+        assertThat(claims.get("aud").textValue()).isEqualTo(API);
+        assertThat(claims.has("roles")).isFalse();
+        assertThat(signatureVerifies(token, publishedKeys().get(header(token).get("kid").textValue()))).isTrue();
+    }
+
+    @Test
+    void devTokenOfAUserGrantsUserImpersonationUnlessAskedOtherwise() {
+        assertThat(claims(devToken("{\"user\": \"ada\"}")).get("scp").textValue()).isEqualTo("user_impersonation");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"user\": \"nobody\"}", "{\"user\": 7}", "{\"user\": \"ada\", \"scopes\": [\"a\"]}"})
+    void devTokenRefusesAnUnknownUserOrScopesThatAreNoString(String request) {
+        HttpResponse<String> response = post("/dev/token", request);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("invalid_request", "ada");
+    }
+
+    @Test
+    void callerGuardJudgesAUsersTokenByItsScopes() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put(GuardSettings.TENANT_ID, TENANT);
+        settings.put(GuardSettings.AUDIENCES, API);
+        settings.put(GuardSettings.ALLOWED_CALLERS, LocalIdentities.ADA.objectId());
+        settings.put(GuardSettings.AUTHORITY, emulator.authority());
+        settings.put(GuardSettings.CALLER_TYPES, "app,user");
+        settings.put(GuardSettings.REQUIRED_SCOPES, "Orders.Read");
+        GuardSettings loaded = GuardSettings.load(settings);
+        CallerCheck check = new CallerCheck(loaded,
+                new KeySetCache(new JwksKeySetSource(loaded.keysUrl()), clock, KeySetCache.Timing.DEFAULT), clock);
+
+        Decision without = check.decide(RequestHeaders.of(Map.of("authorization", "Bearer "
+                + emulator.issueDelegated(LocalIdentities.ADA, API, "user_impersonation", Map.of()))));
+        Decision with = check.decide(RequestHeaders.of(Map.of("authorization", "Bearer "
+                + emulator.issueDelegated(LocalIdentities.ADA, API, "Orders.Read", Map.of()))));
+
+        assertThat(without).isInstanceOfSatisfying(Decision.Refused.class,
+                refused -> assertThat(refused.refusal()).isEqualTo(Refusal.SCOPE_MISSING));
+        assertThat(with).isInstanceOfSatisfying(Decision.Allowed.class,
+                allowed -> assertThat(allowed.caller().objectId()).isEqualTo(LocalIdentities.ADA.objectId()));
     }
 
     // --- /dev/token ----------------------------------------------------------------------------------------------

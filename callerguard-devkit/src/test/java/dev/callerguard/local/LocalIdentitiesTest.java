@@ -137,4 +137,29 @@ class LocalIdentitiesTest {
         assertThat(loaded.policy().allowedCallers()).containsExactlyInAnyOrder(LocalIdentities.APIM.objectId(),
                 LocalIdentities.REPORTER.objectId(), LocalIdentities.APP.objectId());
     }
+
+    @Test
+    void theDelegatedSettingsAllowTheSameIdentitiesAndAdaAndRequireOrdersRead() throws IOException {
+        GuardSettings sample = GuardSettings.load(LocalSettings.read(Path.of("sample-app", "local.settings.json"),
+                Map.of()));
+        GuardSettings delegated = GuardSettings.load(LocalSettings.read(Path.of("sample-app",
+                "local.settings.delegated.json"), Map.of()));
+
+        assertThat(delegated.userCallers()).isTrue();
+        assertThat(delegated.policy().requiredScopes()).containsExactly("Orders.Read");
+        assertThat(delegated.policy().allowedCallers()).containsAll(sample.policy().allowedCallers())
+                .contains(LocalIdentities.ADA.objectId()).hasSize(sample.policy().allowedCallers().size() + 1);
+        assertThat(delegated.tenantId()).isEqualTo(sample.tenantId());
+        assertThat(delegated.audiences()).isEqualTo(sample.audiences());
+    }
+
+    @Test
+    void usersAreFoundByNameAndNamedApartFromTheIdentities() {
+        assertThat(LocalIdentities.userByName("ada")).contains(LocalIdentities.ADA);
+        assertThat(LocalIdentities.userByName("apim")).isEmpty();
+        assertThat(LocalIdentities.USERS).extracting(LocalUser::name)
+                .doesNotContainAnyElementsOf(LocalIdentities.ALL.stream().map(LocalIdentity::name).toList());
+        assertThat(LocalIdentities.USERS).extracting(LocalUser::objectId)
+                .doesNotContainAnyElementsOf(LocalIdentities.ALL.stream().map(LocalIdentity::objectId).toList());
+    }
 }

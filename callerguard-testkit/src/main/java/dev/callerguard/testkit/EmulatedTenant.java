@@ -10,6 +10,7 @@ import dev.callerguard.local.LocalIdentities;
 import dev.callerguard.local.LocalIdentity;
 import dev.callerguard.local.LocalRun;
 import dev.callerguard.local.LocalSettings;
+import dev.callerguard.local.LocalUser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -105,6 +106,19 @@ public final class EmulatedTenant implements BeforeAllCallback, AfterAllCallback
     public synchronized String authorization(String identity, Map<String, ?> claimChanges) {
         start();
         return "Bearer " + emulator.issue(identity(identity), LocalIdentities.API_APP_ID_URI, claimChanges);
+    }
+
+    /**
+     * {@code Bearer <token>}: a delegated access token of {@code user} (a user of the local tenant, {@code ada}), signed
+     * in to the local client app, for the local API, whose {@code scp} grants {@code scopes} (space-separated, such
+     * as {@code "Orders.Read Orders.Write"}; empty for none). The caller is a user: the guard admits it only under
+     * {@code CALLERGUARD_CALLER_TYPES=app,user} with its object id allowed.
+     */
+    public synchronized String userAuthorization(String user, String scopes) {
+        start();
+        LocalUser known = LocalIdentities.userByName(user).orElseThrow(() -> new IllegalArgumentException("no user '"
+                + user + "' in the local tenant; known: " + LocalIdentities.USERS.stream().map(LocalUser::name).toList()));
+        return "Bearer " + emulator.issueDelegated(known, LocalIdentities.API_APP_ID_URI, scopes, Map.of());
     }
 
     /** The request headers of a call by {@code identity}, named in lower case as the Functions host hands them over. */

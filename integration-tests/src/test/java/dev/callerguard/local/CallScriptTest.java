@@ -98,6 +98,6 @@ class CallScriptTest {
         CommandRun result = call(IDENTITY_HEADER, "--verbose", "apim");
 
         assertThat(result.exitCode()).isNotZero();
-        assertThat(result.stderr()).contains("usage: call.sh [--verbose] <identity> <path> [curl options]");
+        assertThat(result.stderr()).contains("usage: call.sh [--verbose] [--scopes 'A B'] <identity | user> <path> [curl options]");
     }
 }

@@ -2,6 +2,7 @@ package dev.callerguard.userapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.callerguard.local.LocalRunScript;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -56,12 +57,7 @@ class ArchetypeAppIT {
     @AfterAll
     static void stopLocalRun() throws InterruptedException {
         if (localRun != null) {
-            localRun.descendants().forEach(ProcessHandle::destroy);
-            localRun.destroy();
-            if (!localRun.waitFor(20, TimeUnit.SECONDS)) {
-                localRun.descendants().forEach(ProcessHandle::destroyForcibly);
-                localRun.destroyForcibly();
-            }
+            LocalRunScript.stop(localRun);
         }
     }
 
@@ -96,16 +92,10 @@ class ArchetypeAppIT {
     void servedByTheDevKitItAnswersOnlyTheAllowedIdentity() throws Exception {
         hostPort = freePort();
         int emulatorPort = freePort();
-        Path log = WORK.resolve("run-local.log");
-        localRun = new ProcessBuilder("bash", ROOT.resolve("scripts").resolve("run-local.sh").toString(),
-                "--app", "target/azure-functions/" + UserAppSteps.APP_NAME, "--settings", "local.settings.json",
-                "--host-port", String.valueOf(hostPort), "--emulator-port", String.valueOf(emulatorPort))
-                .directory(APP.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
-        awaitBanner(log);
+        localRun = LocalRunScript.start(ROOT.resolve("scripts").resolve("run-local.sh"), APP,
+                WORK.resolve("run-local.log"), List.of("--app", "target/azure-functions/" + UserAppSteps.APP_NAME,
+                        "--settings", "local.settings.json", "--host-port", String.valueOf(hostPort),
+                        "--emulator-port", String.valueOf(emulatorPort)));
         String path = "/api/" + UserAppSteps.FUNCTION + "?name=Ada";
 
         HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(
@@ -143,22 +133,6 @@ class ArchetypeAppIT {
     private static Run call(String identity, String path) throws IOException, InterruptedException {
         return run(APP, 120, List.of("bash", ROOT.resolve("scripts").resolve("call.sh").toString(), identity,
                 path));
-    }
-
-    /** Waits, boundedly, for the local run's banner: the emulator and the host are up. */
-    private static void awaitBanner(Path log) throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
-        while (Instant.now().isBefore(deadline)) {
-            String text = Files.exists(log) ? Files.readString(log) : "";
-            if (text.contains("is running locally")) {
-                return;
-            }
-            if (!localRun.isAlive()) {
-                throw new AssertionError("run-local.sh ended: " + text);
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("run-local.sh did not start in 5 minutes: " + Files.readString(log));
     }
 
     private record Run(int exitCode, String output) {

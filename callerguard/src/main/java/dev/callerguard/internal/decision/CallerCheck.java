@@ -32,7 +32,7 @@ import java.util.Optional;
  *
  * <p>{@link #decide} is the whole path, in order: credentials (the two headers) → token (structure) → signature
  * (header, key, RS256) → claims → rules (issuer, tenant, audience, lifetime, access token, caller type) → allowlist
- * (callers, apps, roles) → the principal cross-check → decision.
+ * (callers, apps, roles, a user's scopes) → the principal cross-check → decision.
  */
 public final class CallerCheck {
     public static final String AUTHORIZATION = "authorization";
@@ -94,6 +94,16 @@ public final class CallerCheck {
      */
     public CallerCheck requiringRoles(String... roles) {
         return under(policy.requiringRoles(roles));
+    }
+
+    /**
+     * The same check also requiring every given scope of a delegated (user) caller (a function's own requirement);
+     * application callers are judged by their roles. Keys and cache are shared.
+     *
+     * @throws IllegalArgumentException when a scope is not a scope value (RFC 6749 scope token)
+     */
+    public CallerCheck requiringScopes(String... scopes) {
+        return under(policy.requiringScopes(scopes));
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.callerguard.internal.credentials.MalformedCredentialException;
 import dev.callerguard.internal.credentials.StrictJson;
 import dev.callerguard.internal.keys.SigningKeys;
 import dev.callerguard.internal.rules.CallerClaims;
+import dev.callerguard.internal.rules.CallerPolicy;
 import dev.callerguard.internal.rules.ClaimRules;
 import dev.callerguard.internal.settings.GuardSettings;
 import dev.callerguard.internal.token.CompactJws;
@@ -65,6 +66,12 @@ public record CredentialInspection(Map<String, Object> header, Map<String, Objec
      */
     public static CredentialInspection ofToken(String token, GuardSettings settings, Optional<SigningKeys> keys,
                                                Clock clock) {
+        return ofToken(token, settings, settings.policy(), keys, clock);
+    }
+
+    /** As {@link #ofToken(String, GuardSettings, Optional, Clock)}, under a function's narrower {@code policy}. */
+    public static CredentialInspection ofToken(String token, GuardSettings settings, CallerPolicy policy,
+                                               Optional<SigningKeys> keys, Clock clock) {
         List<Step> steps = new ArrayList<>();
         CompactJws jws;
         try {
@@ -94,7 +101,7 @@ public record CredentialInspection(Map<String, Object> header, Map<String, Objec
             steps.add(Step.fail("claims", e.refusal()));
             return new CredentialInspection(header, Map.of(), steps);
         }
-        ClaimRules.forBearer(settings, settings.policy(), clock).explain(claims).forEach(verdict ->
+        ClaimRules.forBearer(settings, policy, clock).explain(claims).forEach(verdict ->
                 steps.add(verdict.passed() ? Step.pass(verdict.rule()) : Step.fail(verdict.rule(),
                         verdict.refusal().orElseThrow())));
         return new CredentialInspection(header, claims.all(), steps);
@@ -102,6 +109,11 @@ public record CredentialInspection(Map<String, Object> header, Map<String, Objec
 
     /** Inspects an {@code X-MS-CLIENT-PRINCIPAL} value as the check would if Easy Auth is trusted. */
     public static CredentialInspection ofPrincipal(String principal, GuardSettings settings) {
+        return ofPrincipal(principal, settings, settings.policy());
+    }
+
+    /** As {@link #ofPrincipal(String, GuardSettings)}, under a function's narrower {@code policy}. */
+    public static CredentialInspection ofPrincipal(String principal, GuardSettings settings, CallerPolicy policy) {
         List<Step> steps = new ArrayList<>();
         CallerClaims claims;
         try {
@@ -115,7 +127,7 @@ public record CredentialInspection(Map<String, Object> header, Map<String, Objec
             steps.add(new Step("trust", Verdict.FAIL, Optional.of(Refusal.NO_CREDENTIALS), "the check ignores this "
                     + "header under these settings: WEBSITE_AUTH_ENABLED is not 'true' or CALLERGUARD_EASY_AUTH is 'off'"));
         }
-        ClaimRules.forPrincipal(settings, settings.policy()).explain(claims).forEach(verdict ->
+        ClaimRules.forPrincipal(settings, policy).explain(claims).forEach(verdict ->
                 steps.add(verdict.passed() ? Step.pass(verdict.rule()) : Step.fail(verdict.rule(),
                         verdict.refusal().orElseThrow())));
         return new CredentialInspection(Map.of(), claims.all(), steps);

@@ -57,6 +57,8 @@ public enum Refusal {
             "The calling application is not allowed to call this API."),
     ROLE_MISSING("CG403-ROLE", RefusalKind.INSUFFICIENT_SCOPE,
             "The caller lacks an app role this API requires."),
+    SCOPE_MISSING("CG403-SCOPE", RefusalKind.INSUFFICIENT_SCOPE,
+            "The delegated token lacks a scope this API requires; the challenge's scope attribute names them."),
     CHECK_FAILED("CG401-CHECK-FAILED", RefusalKind.INVALID_TOKEN,
             "The credentials could not be checked."),
     KEYS_UNAVAILABLE("CG503-KEYS", RefusalKind.UNAVAILABLE,
@@ -64,7 +66,8 @@ public enum Refusal {
     NOT_CONFIGURED("CG503-SETTINGS", RefusalKind.UNAVAILABLE,
             "CallerGuard settings are invalid; see /api/health for the names of the settings in error."),
     NARROWING_EMPTY("CG503-NARROWING", RefusalKind.UNAVAILABLE,
-            "This function's own caller list allows nobody under the app's settings; see the start-up log.");
+            "This function's own narrowing of the caller policy is not valid under the app's settings; see the "
+                    + "start-up log.");
 
     private final String id;
     private final RefusalKind kind;

@@ -20,7 +20,7 @@ public final class ClaimRules {
 
     /**
      * Issuer, tenant, audience, lifetime, access token (401s), then the allowed callers (401 for a credential that
-     * names none), the caller type, and the policy's app and role rules (403s).
+     * names none), the caller type, and the policy's app, role and scope rules (403s).
      */
     public static ClaimRules forBearer(GuardSettings settings, CallerPolicy policy, Clock clock) {
         List<ClaimRule> rules = new ArrayList<>();
@@ -48,7 +48,7 @@ public final class ClaimRules {
 
     private static List<ClaimRule> policyRules(GuardSettings settings, CallerPolicy policy) {
         return List.of(new CallerAllowlistRule(policy), new CallerTypeRule(settings.userCallers()),
-                new AppAllowlistRule(policy), new RoleRule(policy));
+                new AppAllowlistRule(policy), new RoleRule(policy), new ScopeRule(policy));
     }
 
     /** The first refusal, or empty when every rule passes. */

@@ -89,7 +89,10 @@ public final class GuardRuntime {
                     + "provider, not the native one: " + reason));
             LOG.info(() -> "CallerGuard settings valid: tenant " + settings.tenantId() + ", keys from "
                     + settings.keysUrl() + " (refreshed every " + settings.keysRefresh().toMinutes() + " min), callers "
-                    + (settings.userCallers() ? "app,user" : "app") + ", Easy Auth "
+                    + (settings.userCallers() ? "app,user" : "app")
+                    + (settings.policy().requiredScopes().isEmpty() ? ""
+                            : " (users need scopes " + String.join(" ", settings.policy().requiredScopes()) + ")")
+                    + ", Easy Auth "
                     + settings.easyAuthMode().name().toLowerCase(Locale.ROOT)
                     + (settings.trustsPrincipalHeader() ? " (principal header trusted)" : "") + ", RSA signatures by "
                     + rsa.description() + " (" + GuardSettings.CRYPTO + "="

@@ -44,6 +44,7 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
     public static final String ALLOWED_CALLERS = "CALLERGUARD_ALLOWED_CALLERS";
     public static final String ALLOWED_APPS = "CALLERGUARD_ALLOWED_APPS";
     public static final String REQUIRED_ROLES = "CALLERGUARD_REQUIRED_ROLES";
+    public static final String REQUIRED_SCOPES = "CALLERGUARD_REQUIRED_SCOPES";
     public static final String AUTHORITY = "CALLERGUARD_AUTHORITY";
     public static final String ISSUERS = "CALLERGUARD_ISSUERS";
     public static final String KEYS_URL = "CALLERGUARD_KEYS_URL";
@@ -93,6 +94,11 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
         Duration skew = in.clockSkew();
         Duration keysRefresh = in.keysRefresh();
         boolean userCallers = in.userCallers();
+        if (policy != null && !policy.requiredScopes().isEmpty() && !userCallers) {
+            problems.add(new SettingProblem(REQUIRED_SCOPES, "applies to delegated (user) callers only, which "
+                    + CALLER_TYPES + " does not admit; set " + CALLER_TYPES + " to app,user, or remove "
+                    + REQUIRED_SCOPES + " (application callers are judged by " + REQUIRED_ROLES + ")"));
+        }
         CryptoChoice crypto = in.crypto();
         Set<String> issuers = in.optionalList(ISSUERS);
         URI keysUrl = in.optionalUrl(KEYS_URL);
@@ -216,10 +222,16 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
                     problem(REQUIRED_ROLES, "lists app role values without spaces, e.g. Function.Invoke,Reports.Read");
                 }
             }
+            Set<String> scopes = items(REQUIRED_SCOPES);
+            if (!scopes.stream().allMatch(CallerPolicy::isScopeToken)) {
+                problem(REQUIRED_SCOPES, "lists scope values as the scp claim holds them, comma-separated, each "
+                        + "printable ASCII without spaces, quotes or backslashes, e.g. Orders.Read,Orders.Write");
+                scopes = Set.of();
+            }
             if (!any && callers.isEmpty()) {
                 return null;
             }
-            return new CallerPolicy(any, callers, apps, roles);
+            return new CallerPolicy(any, callers, apps, roles, scopes);
         }
 
         URI authority() {

@@ -88,6 +88,22 @@ class EntraRealCorpusPrincipalsTest {
         assertThat(decision.warnings()).isEmpty();
     }
 
+    /** Scopes (issue 20): each real principal is a user's; it passes with the scope it holds, not with another. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("principals")
+    void requiresTheScopesOfEachRealPrincipal(String principal) {
+        JsonNode claims = DATA.json(principal + ".json").get("claims");
+        Map<String, String> settings = settings(claims);
+        settings.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
+        settings.put(GuardSettings.CALLER_TYPES, "app,user");
+        settings.put(GuardSettings.REQUIRED_SCOPES, claim(claims, "http://schemas.microsoft.com/identity/claims/scope"));
+
+        assertThat(decide(principal, claims, settings)).isInstanceOf(Decision.Allowed.class);
+        settings.put(GuardSettings.REQUIRED_SCOPES, "Orders.Read");
+        assertThat(decide(principal, claims, settings)).isInstanceOfSatisfying(Decision.Refused.class,
+                refused -> assertThat(refused.refusal()).isEqualTo(Refusal.SCOPE_MISSING));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("principals")
     void ignoresEachRealPrincipalWhenEasyAuthIsNotProvenToRun(String principal) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -58,6 +59,31 @@ class BearerChallengeTest {
         assertThat(http.status()).isEqualTo(403);
         assertThat(http.headers()).containsEntry("WWW-Authenticate", "Bearer realm=\"callerguard\", "
                 + "error=\"insufficient_scope\", error_description=\"The caller is not allowed to call this API.\"");
+    }
+
+    /** RFC 6750 section 3: a 403 for a missing scope may name the scope the resource requires. */
+    @Test
+    void aMissingScopeNamesTheRequiredScopesInTheChallengeAndTheBody() throws Exception {
+        HttpRefusal http = BearerChallenge.render(Refusal.SCOPE_MISSING,
+                new java.util.LinkedHashSet<>(List.of("Orders.Read", "Orders.Write")), INVOCATION_ID);
+
+        assertThat(http.status()).isEqualTo(403);
+        assertThat(http.headers()).containsEntry("WWW-Authenticate", "Bearer realm=\"callerguard\", "
+                + "error=\"insufficient_scope\", error_description=\"" + Refusal.SCOPE_MISSING.description()
+                + "\", scope=\"Orders.Read Orders.Write\"");
+        JsonNode body = body(http);
+        assertThat(body.get("code").textValue()).isEqualTo("CG403-SCOPE");
+        assertThat(body.get("scope").textValue()).isEqualTo("Orders.Read Orders.Write");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Refusal.class, mode = EnumSource.Mode.EXCLUDE, names = "SCOPE_MISSING")
+    void noOtherRefusalNamesAScope(Refusal refusal) throws Exception {
+        HttpRefusal http = BearerChallenge.render(refusal, Set.of("Orders.Read"), INVOCATION_ID);
+
+        assertThat(http).isEqualTo(BearerChallenge.render(refusal, INVOCATION_ID));
+        assertThat(String.valueOf(http.headers().get("WWW-Authenticate"))).doesNotContain("scope=");
+        assertThat(body(http).has("scope")).isFalse();
     }
 
     @Test

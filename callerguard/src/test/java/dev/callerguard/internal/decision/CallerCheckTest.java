@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -230,6 +231,103 @@ class CallerCheckTest {
         assertThat(refusal(decide(check(), headers))).isEqualTo(Refusal.CALLER_TYPE);
         settings.put(GuardSettings.CALLER_TYPES, "app,user");
         assertThat(caller(decide(check(), headers)).objectId()).isEqualTo(TestIds.ALLOWED_CALLER);
+    }
+
+    // --- scopes of delegated callers (issue 20, part 3) ----------------------------------------------------------
+
+    @Test
+    void aDelegatedTokenWithoutEveryRequiredScopeIsRefusedWithItsOwnId() {
+        settings.put(GuardSettings.CALLER_TYPES, "app,user");
+        settings.put(GuardSettings.REQUIRED_SCOPES, "Orders.Read,Orders.Write");
+
+        Decision decision = bearer(delegatedToken().claim("scp", "Orders.Read user_impersonation").sign());
+
+        assertThat(refusal(decision)).isEqualTo(Refusal.SCOPE_MISSING);
+        assertThat(Refusal.SCOPE_MISSING.id()).isEqualTo("CG403-SCOPE");
+        assertThat(Refusal.SCOPE_MISSING.kind()).isEqualTo(RefusalKind.INSUFFICIENT_SCOPE);
+        assertThat(((Decision.Refused) decision).objectId()).contains(TestIds.ALLOWED_CALLER);
+    }
+
+    @Test
+    void aDelegatedTokenWithEveryRequiredScopeIsAllowed() {
+        settings.put(GuardSettings.CALLER_TYPES, "app,user");
+        settings.put(GuardSettings.REQUIRED_SCOPES, "Orders.Read,Orders.Write");
+
+        assertThat(caller(bearer(delegatedToken().claim("scp", "Orders.Write user_impersonation Orders.Read")
+                .sign())).objectId()).isEqualTo(TestIds.ALLOWED_CALLER);
+    }
+
+    /** Scope values are case-sensitive (RFC 6749 section 3.3) and {@code scp} is split on spaces only. */
+    @ParameterizedTest(name = "scp [{0}]")
+    @ValueSource(strings = {"orders.read", "Orders.Read.All", "Orders.ReadOrders.Write", "Orders.Read,Orders.Write",
+            "Orders.Read\tOrders.Write", ""})
+    void aScopeIsMatchedExactly(String scp) {
+        settings.put(GuardSettings.CALLER_TYPES, "app,user");
+        settings.put(GuardSettings.REQUIRED_SCOPES, "Orders.Read");
+
+        assertThat(refusal(bearer(delegatedToken().claim("scp", scp).sign()))).isEqualTo(Refusal.SCOPE_MISSING);
+    }
+
+    @Test
+    void aDelegatedTokenWithoutScpIsRefusedWhenAScopeIsRequired() {
+        settings.put(GuardSettings.CALLER_TYPES, "app,user");
+        settings.put(GuardSettings.REQUIRED_SCOPES, "Orders.Read");
+
+        assertThat(refusal(bearer(delegatedToken().claim("scp", null).sign()))).isEqualTo(Refusal.SCOPE_MISSING);
+    }
+
+    @Test
+    void anAppTokenIsJudgedByItsRolesNotByScopes() {
+        settings.put(GuardSettings.CALLER_TYPES, "app,user");
+        settings.put(GuardSettings.REQUIRED_SCOPES, "Orders.Read");
+        CallerCheck check = check().requiringScopes("Orders.Write");
+
+        assertThat(caller(decide(check, Map.of("authorization", "Bearer " + token().sign()))).objectId())
+                .isEqualTo(TestIds.ALLOWED_CALLER);
+        assertThat(refusal(decide(check.requiringRoles("Reports.Read"),
+                Map.of("authorization", "Bearer " + token().sign())))).isEqualTo(Refusal.ROLE_MISSING);
+    }
+
+    @Test
+    void aFunctionsOwnScopeAddsToTheSettingsAndSharesTheCacheWithoutLettingACachedTokenSkipIt() {
+        settings.put(GuardSettings.CALLER_TYPES, "app,user");
+        settings.put(GuardSettings.REQUIRED_SCOPES, "Orders.Read");
+        CallerCheck app = check();
+        CallerCheck writes = app.requiringScopes("Orders.Write");
+        Map<String, String> reader = Map.of("authorization", "Bearer "
+                + delegatedToken().claim("scp", "Orders.Read").sign());
+
+        assertThat(caller(decide(app, reader)).objectId()).as("verified in full, then cached")
+                .isEqualTo(TestIds.ALLOWED_CALLER);
+        assertThat(refusal(decide(writes, reader))).isEqualTo(Refusal.SCOPE_MISSING);
+        assertThat(writes.policy().requiredScopes()).containsExactly("Orders.Read", "Orders.Write");
+        assertThat(caller(decide(writes, Map.of("authorization", "Bearer "
+                + delegatedToken().claim("scp", "Orders.Write Orders.Read").sign()))).objectId())
+                .isEqualTo(TestIds.ALLOWED_CALLER);
+    }
+
+    @Test
+    void aUsersEasyAuthPrincipalMustCarryTheScopesToo() {
+        settings.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
+        settings.put(GuardSettings.CALLER_TYPES, "app,user");
+        settings.put(GuardSettings.REQUIRED_SCOPES, "Orders.Read");
+        Map<String, String> without = Map.of("x-ms-client-principal", TestPrincipals.allowedUser().encode());
+        Map<String, String> with = Map.of("x-ms-client-principal", TestPrincipals.allowedUser()
+                .without(TestPrincipals.SCOPE_URI).claim(TestPrincipals.SCOPE_URI, "user_impersonation Orders.Read")
+                .encode());
+        Map<String, String> app = Map.of("x-ms-client-principal", TestPrincipals.allowedCaller().encode());
+
+        assertThat(refusal(decide(check(), without))).isEqualTo(Refusal.SCOPE_MISSING);
+        assertThat(caller(decide(check(), with)).source()).isEqualTo(CallerSource.EASY_AUTH);
+        assertThat(caller(decide(check(), app)).objectId()).isEqualTo(TestIds.ALLOWED_CALLER);
+    }
+
+    @Test
+    void aScopeThatIsNoScopeValueCannotBeRequired() {
+        for (String odd : List.of("Orders Read", "Orders\"Read", "Orders\\Read", "", "Bestellungen.Lesen\u00e4")) {
+            assertThatThrownBy(() -> check().requiringScopes(odd)).as(odd)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test

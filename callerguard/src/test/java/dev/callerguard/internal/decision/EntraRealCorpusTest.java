@@ -199,6 +199,10 @@ class EntraRealCorpusTest {
         return positiveTokens().flatMap(t -> t.keysFiles().stream().skip(1).map(k -> Arguments.of(t, k)));
     }
 
+    static Stream<RealToken> tokensAllowedUnderAppAndUser() {
+        return positiveTokens().filter(token -> token.expectedRefusal(true).isEmpty());
+    }
+
     static Stream<Arguments> positiveTokensUnderBothCallerTypes() {
         return positiveTokens().flatMap(t -> Stream.of(Arguments.of(t, false), Arguments.of(t, true)));
     }
@@ -222,6 +226,32 @@ class EntraRealCorpusTest {
 
         assertDecision(token, decide(token.compact(), token, keysFile, clock, false), false);
         assertDecision(token, decide(token.compact(), token, keysFile, clock, true), true);
+    }
+
+    /**
+     * Scopes (issue 20): under {@code app,user}, a genuine delegated token passes a function that requires the
+     * scopes its {@code scp} holds, and is refused {@code CG403-SCOPE} once one more scope is required; an app-only
+     * token carries none and passes both, judged by its roles.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tokensAllowedUnderAppAndUser")
+    void judgesEachGenuineTokensScopesByItsKind(RealToken token) throws IOException {
+        MutableClock clock = new MutableClock(token.inLifetime());
+        String[] granted = token.claims().path("scp").asText("").split(" ");
+        try (JwksServer server = JwksServer.startRaw(DATA.text(token.keysFiles().get(0)))) {
+            GuardSettings settings = GuardSettings.load(token.settings(server.keysUrl(), true));
+            CallerCheck check = new CallerCheck(settings, keys(server, clock), clock, TestSignatures.provider(crypto));
+            RequestHeaders headers = RequestHeaders.of(Map.of("authorization", "Bearer " + token.compact()));
+            CallerCheck grantedOnly = token.kind() == Kind.DELEGATED ? check.requiringScopes(granted) : check;
+
+            assertThat(grantedOnly.decide(headers)).as(token.file()).isInstanceOf(Decision.Allowed.class);
+            Decision oneMore = grantedOnly.requiringScopes("CallerGuard.NotGranted").decide(headers);
+            if (token.kind() == Kind.DELEGATED) {
+                assertThat(refusal(oneMore)).as(token.file()).isEqualTo(Refusal.SCOPE_MISSING);
+            } else {
+                assertThat(oneMore).as(token.file()).isInstanceOf(Decision.Allowed.class);
+            }
+        }
     }
 
     @Test

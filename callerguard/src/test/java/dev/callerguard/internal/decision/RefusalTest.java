@@ -43,7 +43,7 @@ class RefusalTest {
 
         assertThat(forbidden).isEqualTo(
                 EnumSet.of(Refusal.CALLER_TYPE, Refusal.CALLER_NOT_ALLOWED, Refusal.APP_NOT_ALLOWED,
-                        Refusal.ROLE_MISSING));
+                        Refusal.ROLE_MISSING, Refusal.SCOPE_MISSING));
     }
 
     @Test

@@ -187,4 +187,33 @@ class CallerPolicyTest {
         assertThatThrownBy(() -> policy().narrowedToCallers("alice@contoso.com"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void requiringScopesAddsToTheScopesAlreadyRequiredAndKeepsTheRest() {
+        CallerPolicy reads = policy().requiringScopes("Orders.Read");
+        CallerPolicy both = reads.requiringScopes("Orders.Write", "Orders.Read");
+
+        assertThat(both.requiredScopes()).containsExactly("Orders.Read", "Orders.Write");
+        assertThat(both.allowedCallers()).isEqualTo(policy().allowedCallers());
+        assertThat(both.allowedApps()).isEqualTo(policy().allowedApps());
+        assertThat(both.requiredRoles()).isEqualTo(policy().requiredRoles());
+        assertThat(policy().requiredScopes()).isEmpty();
+    }
+
+    @Test
+    void theOtherNarrowingsKeepTheRequiredScopes() {
+        CallerPolicy reads = policy().requiringScopes("Orders.Read");
+
+        assertThat(reads.requiringRoles("Reports.Read").requiredScopes()).containsExactly("Orders.Read");
+        assertThat(reads.narrowedToCallers(TestIds.ALLOWED_CALLER).requiredScopes()).containsExactly("Orders.Read");
+    }
+
+    @Test
+    void refusesAScopeThatIsNoScopeToken() {
+        for (String odd : List.of("", " ", "Orders Read", "a\"b", "a\\b", "\u00e4", "a\tb")) {
+            assertThatThrownBy(() -> policy().requiringScopes(odd)).as("[%s]", odd)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(CallerPolicy.isScopeToken("!#[]~Orders.Read/api://x")).isTrue();
+    }
 }

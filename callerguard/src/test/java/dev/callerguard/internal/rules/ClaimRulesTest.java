@@ -45,7 +45,7 @@ class ClaimRulesTest {
     void forBearerRunsTokenRulesBeforeAllowlistRules() {
         assertThat(names(bearer.explain(claims().build())))
                 .containsExactly("issuer", "tenant", "audience", "lifetime", "access-token", "caller", "caller-type",
-                        "app", "roles");
+                        "app", "roles", "scopes");
     }
 
     @Test
@@ -103,7 +103,8 @@ class ClaimRulesTest {
                 new RuleVerdict("caller", Optional.of(Refusal.CALLER_NOT_ALLOWED)),
                 new RuleVerdict("caller-type", Optional.empty()),
                 new RuleVerdict("app", Optional.empty()),
-                new RuleVerdict("roles", Optional.empty()));
+                new RuleVerdict("roles", Optional.empty()),
+                new RuleVerdict("scopes", Optional.empty()));
     }
 
     @Test
@@ -119,7 +120,7 @@ class ClaimRulesTest {
     @Test
     void forPrincipalLeavesIssuerAndLifetimeToEasyAuth() {
         assertThat(names(principal.explain(principalClaims().build())))
-                .containsExactly("tenant", "audience", "caller", "caller-type", "app", "roles");
+                .containsExactly("tenant", "audience", "caller", "caller-type", "app", "roles", "scopes");
     }
 
     @Test

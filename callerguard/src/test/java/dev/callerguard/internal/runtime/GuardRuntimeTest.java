@@ -49,6 +49,7 @@ class GuardRuntimeTest {
         Map<String, String> usersAndEasyAuth = new HashMap<>(values);
         usersAndEasyAuth.put(GuardSettings.CALLER_TYPES, "app,user");
         usersAndEasyAuth.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
+        usersAndEasyAuth.put(GuardSettings.REQUIRED_SCOPES, "Orders.Read,Orders.Write");
         List<String> lines;
         try (LogCapture log = LogCapture.ofRootLogger()) {
             GuardRuntime.load(values::get, clock);
@@ -61,7 +62,9 @@ class GuardRuntimeTest {
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0)).contains("INFO", "settings valid", "refreshed every 5 min", "callers app,",
                 "Easy Auth auto").doesNotContain("principal header trusted");
-        assertThat(lines.get(1)).contains("callers app,user,", "Easy Auth auto (principal header trusted)");
+        assertThat(lines.get(0)).doesNotContain("scopes");
+        assertThat(lines.get(1)).contains("callers app,user (users need scopes Orders.Read Orders.Write),",
+                "Easy Auth auto (principal header trusted)");
     }
 
     @Test

@@ -550,6 +550,44 @@ class GuardSettingsTest {
         assertThat(KeySetCache.Timing.DEFAULT.maxAge()).isEqualTo(Duration.ofHours(24));
     }
 
+    // --- required scopes ------------------------------------------------------------------------------------------
+
+    @Test
+    void readsRequiredScopesInTheirOrderWhenUsersAreCallers() {
+        Map<String, String> values = valuesWith(GuardSettings.CALLER_TYPES, "app,user");
+        values.put(GuardSettings.REQUIRED_SCOPES, " Orders.Write , Orders.Read,");
+
+        assertThat(GuardSettings.load(values).policy().requiredScopes()).containsExactly("Orders.Write", "Orders.Read");
+    }
+
+    @Test
+    void requiresNoScopeByDefault() {
+        assertThat(GuardSettings.load(valuesWith(GuardSettings.CALLER_TYPES, "app,user")).policy().requiredScopes())
+                .isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Orders.Read Orders.Write", "Orders\"Read", "Orders\\Read", "Bestellungen.L\u00e4sen"})
+    void refusesAScopeThatIsNoScopeValue(String value) {
+        Map<String, String> values = valuesWith(GuardSettings.CALLER_TYPES, "app,user");
+        values.put(GuardSettings.REQUIRED_SCOPES, value);
+
+        SettingProblem problem = onlyProblem(values);
+
+        assertThat(problem.setting()).isEqualTo(GuardSettings.REQUIRED_SCOPES);
+        assertThat(problem.message()).contains("comma-separated", "e.g. Orders.Read,Orders.Write");
+    }
+
+    /** Application callers carry no scopes: a required scope while only they may call would be a setting with no effect. */
+    @Test
+    void refusesRequiredScopesWhileOnlyApplicationsMayCall() {
+        SettingProblem problem = onlyProblem(valuesWith(GuardSettings.REQUIRED_SCOPES, "Orders.Read"));
+
+        assertThat(problem.setting()).isEqualTo(GuardSettings.REQUIRED_SCOPES);
+        assertThat(problem.message()).contains("delegated (user) callers only", GuardSettings.CALLER_TYPES,
+                "app,user");
+    }
+
     // --- caller types --------------------------------------------------------------------------------------------
 
     @Test
