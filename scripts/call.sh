@@ -25,6 +25,6 @@ shift 2
 command -v curl >/dev/null || die "curl is not on the PATH"
 ensure_compiled
 load_session
-token=$(java -Dcallerguard.token.verbose="$verbose" -cp "$(local_classpath)" dev.callerguard.local.TokenCli "$identity" "${scopes[@]}") \
+token=$(java -Dcallerguard.token.verbose="$verbose" -cp "$(local_classpath)" dev.callerguard.local.TokenCli "$identity" ${scopes[@]+"${scopes[@]}"}) \
   || die "no token for '$identity'"
 exec curl -sS -i -H "Authorization: Bearer $token" "$@" "$CALLERGUARD_BASE_URL$path"

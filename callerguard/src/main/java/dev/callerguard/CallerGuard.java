@@ -90,13 +90,19 @@ public final class CallerGuard {
     /**
      * This guard, also requiring every given delegated scope (as the {@code scp} claim names it, such as
      * {@code Orders.Read}) of a user caller; a user's token or Easy Auth principal without one of them is refused
-     * 403 {@code CG403-SCOPE}, whose challenge names the scopes required. Application callers carry no scopes and
-     * are judged by their app roles ({@link #requiringRoles}), as before. Users are callers only when
-     * {@code CALLERGUARD_CALLER_TYPES} is {@code app,user}. A scope that is not a scope value (spaces, quotes,
+     * 403 {@code CG403-SCOPE}, whose challenge names the scopes required. Application callers carry no scopes: the
+     * scope requirement does not apply to them, they pass on the allowlist and the app roles required
+     * ({@link #requiringRoles}, {@code CALLERGUARD_REQUIRED_ROLES}), as before. Where applications must not pass,
+     * require a role too. Users are callers only when {@code CALLERGUARD_CALLER_TYPES} is {@code app,user}; without
+     * it, this logs a warning and changes nothing. A scope that is not a scope value (spaces, quotes,
      * backslashes, non-ASCII) makes the guard answer every request 503 {@code CG503-NARROWING}; the reason is
      * logged once, here.
      */
     public CallerGuard requiringScopes(String... scopes) {
+        if (check != null && !check.admitsUsers()) {
+            LOG.warning(() -> "CallerGuard requiringScopes " + Arrays.toString(scopes) + " has no effect: "
+                    + "CALLERGUARD_CALLER_TYPES admits application callers only, and they carry no scopes");
+        }
         return narrowed(check -> check.requiringScopes(scopes), "requiringScopes", scopes);
     }
 

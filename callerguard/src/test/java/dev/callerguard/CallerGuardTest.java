@@ -227,8 +227,25 @@ class CallerGuardTest {
                 .as("an app token: judged by its roles").isEqualTo(200);
     }
 
+    /** Review of the scopes change: under CALLER_TYPES=app a function's scopes can have no effect; it says so. */
+    @Test
+    void requiringScopesWhileOnlyApplicationsMayCallWarnsThatItChangesNothing() {
+        List<String> lines;
+        CallerGuard scoped;
+        try (LogCapture log = LogCapture.ofRootLogger()) {
+            scoped = app.guard().requiringScopes("Orders.Read");
+            lines = log.lines();
+        }
+
+        assertThat(lines).filteredOn(line -> line.contains(CallerGuard.class.getName())).singleElement().asString()
+                .contains("WARNING", "requiringScopes [Orders.Read] has no effect", "CALLERGUARD_CALLER_TYPES");
+        assertThat(handle(scoped, TestHttpRequest.get("/api/orders").bearer(app.token().sign())).getStatusCode())
+                .isEqualTo(200);
+    }
+
     @Test
     void aScopeThatIsNoScopeValueMakesTheGuardRefuseWith503AndSaysWhyOnce() throws Exception {
+        app.settings.put(GuardSettings.CALLER_TYPES, "app,user");
         List<String> lines;
         CallerGuard odd;
         try (LogCapture log = LogCapture.ofRootLogger()) {

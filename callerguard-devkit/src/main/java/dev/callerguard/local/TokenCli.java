@@ -75,6 +75,10 @@ public final class TokenCli {
                 .orElseThrow(() -> new IllegalArgumentException("unknown identity '" + name + "'; known: "
                         + LocalIdentities.ALL.stream().map(LocalIdentity::name).toList()));
         Map<String, String> options = LocalRun.options(Arrays.copyOfRange(args, 1, args.length));
+        if (options.containsKey("scopes")) {
+            throw new IllegalArgumentException("--scopes goes with a user (" + LocalIdentities.USERS.stream()
+                    .map(LocalUser::name).toList() + "): a managed identity's token has no scopes");
+        }
         if (System.getenv("IDENTITY_ENDPOINT") == null || System.getenv("IDENTITY_HEADER") == null) {
             throw new IllegalArgumentException("IDENTITY_ENDPOINT and IDENTITY_HEADER are not set; start "
                     + "scripts/run-local.sh first");

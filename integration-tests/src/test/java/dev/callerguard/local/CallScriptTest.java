@@ -100,4 +100,14 @@ class CallScriptTest {
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.stderr()).contains("usage: call.sh [--verbose] [--scopes 'A B'] <identity | user> <path> [curl options]");
     }
+
+    /** Review of the scopes change: --scopes with a managed identity was dropped silently; it is refused. */
+    @Test
+    void callRefusesScopesForAManagedIdentity() throws Exception {
+        CommandRun result = call(IDENTITY_HEADER, "--scopes", "Orders.Read", "apim", PATH);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stdout()).isEmpty();
+        assertThat(result.stderr()).contains("--scopes goes with a user ([ada])", "call.sh: no token for 'apim'");
+    }
 }

@@ -158,6 +158,11 @@ public final class CallerCheck {
         return policy;
     }
 
+    /** Whether users (delegated credentials) may call at all: {@code CALLERGUARD_CALLER_TYPES} is {@code app,user}. */
+    public boolean admitsUsers() {
+        return settings.userCallers();
+    }
+
     /**
      * The decision for one request. The order of the refusals is this method's order: the Easy Auth requirement,
      * then a malformed {@code Authorization} header (400) before a malformed principal (401), then the token, then

@@ -199,11 +199,15 @@ final class KeySetHttpClient implements JwksHttpClient {
         return result;
     }
 
-    /** The value the parser is at, with everything it holds, written out as a JSON text of its own. */
+    /**
+     * The value the parser is at, with everything it holds, written out as a JSON text of its own. Numbers are
+     * copied exactly ({@code copyCurrentStructureExact}: a float as its decimal value, never rounded to a double), so
+     * that the strict reader counts their digits as sent.
+     */
     private static String entryText(JsonParser parser) throws IOException {
         StringWriter text = new StringWriter();
         try (JsonGenerator generator = DOCUMENT.createGenerator(text)) {
-            generator.copyCurrentStructure(parser);
+            generator.copyCurrentStructureExact(parser);
         }
         return text.toString();
     }

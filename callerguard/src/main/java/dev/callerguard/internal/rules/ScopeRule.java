@@ -7,9 +7,11 @@ import java.util.Set;
 
 /**
  * A delegated (user) credential must carry every required scope in {@code scp}, a space-separated list matched
- * exactly (RFC 6749 section 3.3: scope values are case-sensitive). An application caller carries no {@code scp}:
- * it is judged by its app roles ({@link RoleRule}) and passes here, as Microsoft.Identity.Web's
- * {@code RequiredScopeOrAppPermission} treats it. What counts as an application is {@link CallerTypeRule}'s test.
+ * exactly (RFC 6749 section 3.3: scope values are case-sensitive). An application caller carries no {@code scp}
+ * and passes here: the allowlist and {@link RoleRule} judge it, so a policy that requires scopes and no role lets
+ * every allowed application through (Microsoft.Identity.Web's {@code RequiredScope} refuses app-only tokens
+ * instead; its {@code RequiredScopeOrAppPermission} asks for a listed app role). What counts as an application is
+ * {@link CallerTypeRule}'s test.
  */
 final class ScopeRule implements ClaimRule {
     private final Set<String> required;

@@ -87,6 +87,10 @@ public final class GuardRuntime {
             long chosenMs = (System.nanoTime() - choosing) / 1_000_000;
             rsa.fallback().ifPresent(reason -> LOG.warning(() -> "CallerGuard verifies RSA signatures with the JDK's "
                     + "provider, not the native one: " + reason));
+            if (!settings.policy().requiredScopes().isEmpty() && settings.policy().requiredRoles().isEmpty()) {
+                LOG.warning(() -> "CallerGuard: " + GuardSettings.REQUIRED_SCOPES + " applies to users only; with no "
+                        + GuardSettings.REQUIRED_ROLES + ", every allowed application caller passes without a role");
+            }
             LOG.info(() -> "CallerGuard settings valid: tenant " + settings.tenantId() + ", keys from "
                     + settings.keysUrl() + " (refreshed every " + settings.keysRefresh().toMinutes() + " min), callers "
                     + (settings.userCallers() ? "app,user" : "app")

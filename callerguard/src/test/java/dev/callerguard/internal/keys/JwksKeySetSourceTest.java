@@ -263,6 +263,8 @@ class JwksKeySetSourceTest {
                 Arguments.of("a member twice", "{\"kid\":\"twice\"," + body),
                 Arguments.of("a 16 Ki + 1 character string", "{\"x5t\":\"" + "a".repeat(16 * 1024 + 1) + "\"," + body),
                 Arguments.of("a 33-digit number", "{\"iat\":" + "1".repeat(33) + "," + body),
+                // Review of this fix: the copy rounded a float to a double (17 digits), so the entry was kept.
+                Arguments.of("a 61-digit float", "{\"x\":1." + "1".repeat(60) + "," + body),
                 Arguments.of("nesting 17 deep", "{\"ext\":" + "[".repeat(16) + "]".repeat(16) + "," + body));
     }
 

@@ -67,6 +67,30 @@ class GuardRuntimeTest {
                 "Easy Auth auto (principal header trusted)");
     }
 
+    /** Review of the scopes change: scopes do not apply to applications; without a required role, say so at start. */
+    @Test
+    void warnsAtStartWhenScopesAreRequiredWithoutARole() {
+        Map<String, String> scopesOnly = new HashMap<>(TestSettings.values(URI.create("http://127.0.0.1:1/keys")));
+        scopesOnly.put(GuardSettings.CALLER_TYPES, "app,user");
+        scopesOnly.put(GuardSettings.REQUIRED_SCOPES, "Orders.Read");
+        Map<String, String> withRole = new HashMap<>(scopesOnly);
+        withRole.put(GuardSettings.REQUIRED_ROLES, "Function.Invoke");
+        List<String> warned;
+        List<String> quiet;
+        try (LogCapture log = LogCapture.ofRootLogger()) {
+            GuardRuntime.load(scopesOnly::get, clock);
+            warned = log.lines();
+        }
+        try (LogCapture log = LogCapture.ofRootLogger()) {
+            GuardRuntime.load(withRole::get, clock);
+            quiet = log.lines();
+        }
+
+        assertThat(warned).anySatisfy(line -> assertThat(line).contains("WARNING", GuardSettings.REQUIRED_SCOPES,
+                "every allowed application caller passes without a role"));
+        assertThat(quiet).noneSatisfy(line -> assertThat(line).contains("passes without a role"));
+    }
+
     @Test
     void theStartUpLineNamesTheRsaProviderAndTheSetting() {
         Map<String, String> auto = new HashMap<>(TestSettings.values(URI.create("http://127.0.0.1:1/keys")));
