@@ -10,6 +10,7 @@ import dev.callerguard.internal.decision.CallerCheck;
 import dev.callerguard.internal.decision.Decision;
 import dev.callerguard.internal.decision.HttpRefusal;
 import dev.callerguard.internal.decision.Refusal;
+import dev.callerguard.internal.metrics.GuardMetrics;
 import dev.callerguard.internal.rules.CallerPolicy;
 import dev.callerguard.internal.runtime.GuardRuntime;
 import dev.callerguard.internal.settings.InvalidSettingsException;
@@ -48,13 +49,15 @@ public final class CallerGuard {
     private final String unavailableReason;
     /** The names of the settings in error; empty when they are valid. */
     private final List<String> settingsInError;
+    private final GuardMetrics metrics;
 
     private CallerGuard(CallerCheck check, Refusal unavailable, String unavailableReason,
-                        List<String> settingsInError) {
+                        List<String> settingsInError, GuardMetrics metrics) {
         this.check = check;
         this.unavailable = unavailable;
         this.unavailableReason = unavailableReason;
         this.settingsInError = List.copyOf(settingsInError);
+        this.metrics = metrics;
     }
 
     /** The guard with the app-wide policy of the process's settings. */
@@ -71,7 +74,7 @@ public final class CallerGuard {
     static CallerGuard over(GuardRuntime runtime) {
         return new CallerGuard(runtime.check().orElse(null), Refusal.NOT_CONFIGURED,
                 "settings in error: " + runtime.problems().size(),
-                new InvalidSettingsException(runtime.problems()).settingNames());
+                new InvalidSettingsException(runtime.problems()).settingNames(), runtime.metrics());
     }
 
     /**
@@ -125,7 +128,7 @@ public final class CallerGuard {
             return this;
         }
         try {
-            return new CallerGuard(narrowing.apply(check), null, null, settingsInError);
+            return new CallerGuard(narrowing.apply(check), null, null, settingsInError, metrics);
         } catch (RuntimeException e) {
             CallerPolicy policy = check.policy();
             String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
@@ -134,18 +137,24 @@ public final class CallerGuard {
                     + "; every request to the function this guard serves is refused with 503 "
                     + Refusal.NARROWING_EMPTY.id());
             return new CallerGuard(null, Refusal.NARROWING_EMPTY, "its narrowing allows nobody; see the start-up log",
-                    settingsInError);
+                    settingsInError, metrics);
         }
     }
 
-    /** Runs {@code handler} for an allowed caller; answers the refusal otherwise. */
+    /**
+     * Runs {@code handler} for an allowed caller; answers the refusal otherwise. Each decision is logged (an allowance
+     * at FINE unless {@code CALLERGUARD_LOG_ALLOWED} is {@code true}) and counted in the metrics.
+     */
     public HttpResponseMessage handle(HttpRequestMessage<?> request, ExecutionContext context,
                                       Function<VerifiedCaller, HttpResponseMessage> handler) {
         Logger log = context.getLogger();
         String function = context.getFunctionName();
+        long start = System.nanoTime();
         if (check == null) {
             log.severe(() -> "CallerGuard function=" + function + " outcome=refused status="
                     + unavailable.kind().status() + " code=" + unavailable.id() + " (" + unavailableReason + ")");
+            metrics.decided(function, Optional.empty(), unavailable.kind().status(), unavailable.id(),
+                    System.nanoTime() - start);
             return refuse(request, context, unavailable, Set.of());
         }
         Decision decision;
@@ -154,19 +163,32 @@ public final class CallerGuard {
         } catch (RuntimeException e) {
             log.log(Level.SEVERE, "CallerGuard function=" + function + " outcome=refused code="
                     + Refusal.CHECK_FAILED.id() + " error=" + e.getClass().getName());
+            metrics.decided(function, Optional.empty(), Refusal.CHECK_FAILED.kind().status(), Refusal.CHECK_FAILED.id(),
+                    System.nanoTime() - start);
             return refuse(request, context, Refusal.CHECK_FAILED, Set.of());
         }
+        long nanos = System.nanoTime() - start;
         decision.warnings().forEach(log::warning);
         if (decision instanceof Decision.Allowed allowed) {
             VerifiedCaller caller = allowed.caller();
-            log.info(() -> "CallerGuard function=" + function + " outcome=allowed source=" + caller.source().label()
-                    + " caller=" + caller.objectId() + " app=" + caller.appId().orElse("-"));
-            return handler.apply(caller);
+            log.log(check.logsAllowed() ? Level.INFO : Level.FINE, () -> "CallerGuard function=" + function
+                    + " outcome=allowed source=" + caller.source().label() + " caller=" + caller.objectId()
+                    + " app=" + caller.appId().orElse("-"));
+            HttpResponseMessage response = null;
+            try {
+                response = handler.apply(caller);
+                return response;
+            } finally {
+                // The function's own answer; 500 when it threw (the host answers that).
+                metrics.decided(function, Optional.of(caller.source()), response == null ? 500
+                        : response.getStatusCode(), null, nanos);
+            }
         }
         Decision.Refused refused = (Decision.Refused) decision;
         Refusal refusal = refused.refusal();
         log.info(() -> "CallerGuard function=" + function + " outcome=refused status=" + refusal.kind().status()
                 + " code=" + refusal.id() + " caller=" + known(refused.objectId()) + " app=" + known(refused.appId()));
+        metrics.decided(function, refused.presented(), refusal.kind().status(), refusal.id(), nanos);
         return refuse(request, context, refusal, check.policy().requiredScopes());
     }
 

@@ -356,6 +356,30 @@ class CallerGuardTest {
                         "caller=" + TestIds.INTRUDER));
     }
 
+    /**
+     * Issue "decisions as metrics": an allowance is logged at FINE (each INFO line is a billed trace in Application
+     * Insights, and decisions are counted now); CALLERGUARD_LOG_ALLOWED=true brings the INFO line back. Refusals stay
+     * at INFO either way.
+     */
+    @Test
+    void logsAnAllowanceAtFineUnlessTheSettingAsksForInfo() {
+        handle(app.guard(), TestHttpRequest.get("/api/hello").bearer(app.token().sign()));
+        handle(app.guard(), TestHttpRequest.get("/api/hello").bearer(app.token().claim("oid", TestIds.INTRUDER).sign()));
+        List<String> quiet = context.lines();
+        app.settings.put(GuardSettings.LOG_ALLOWED, "true");
+        TestContext loud = new TestContext("hello");
+        app.guard().handle(TestHttpRequest.get("/api/hello").bearer(app.token().sign()), loud,
+                caller -> TestHttpRequest.get("/").createResponseBuilder(com.microsoft.azure.functions.HttpStatus.OK)
+                        .build());
+
+        assertThat(quiet).filteredOn(line -> line.contains("outcome=allowed")).singleElement().asString()
+                .startsWith("FINE ");
+        assertThat(quiet).filteredOn(line -> line.contains("outcome=refused")).singleElement().asString()
+                .startsWith("INFO ");
+        assertThat(loud.lines()).filteredOn(line -> line.contains("outcome=allowed")).singleElement().asString()
+                .startsWith("INFO ");
+    }
+
     @Test
     void neverLogsTokenOrPrincipalHeaderValue() {
         List<String> secrets = new ArrayList<>();

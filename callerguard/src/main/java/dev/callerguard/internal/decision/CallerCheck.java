@@ -158,6 +158,11 @@ public final class CallerCheck {
         return policy;
     }
 
+    /** Whether an allowed request is logged at INFO ({@code CALLERGUARD_LOG_ALLOWED}); else at FINE. */
+    public boolean logsAllowed() {
+        return settings.logAllowed();
+    }
+
     /** Whether users (delegated credentials) may call at all: {@code CALLERGUARD_CALLER_TYPES} is {@code app,user}. */
     public boolean admitsUsers() {
         return settings.userCallers();
@@ -174,16 +179,20 @@ public final class CallerCheck {
         if (principalHeader != null && !settings.trustsPrincipalHeader()) {
             warnings.add(UNTRUSTED_PRINCIPAL_WARNING);
         }
+        BearerAuthorization.Result bearer = BearerAuthorization.read(headers.get(AUTHORIZATION));
+        Optional<CallerSource> presented = bearer.kind() != BearerAuthorization.Kind.ABSENT
+                ? Optional.of(CallerSource.BEARER)
+                : principalHeader != null && settings.trustsPrincipalHeader()
+                        ? Optional.of(CallerSource.EASY_AUTH) : Optional.empty();
         if (settings.easyAuthMode() == EasyAuthMode.REQUIRED && principalHeader == null) {
-            return refused(Refusal.EASY_AUTH_REQUIRED, warnings);
+            return refused(Refusal.EASY_AUTH_REQUIRED, presented, warnings);
         }
 
-        BearerAuthorization.Result bearer = BearerAuthorization.read(headers.get(AUTHORIZATION));
         if (bearer.kind() == BearerAuthorization.Kind.MALFORMED) {
-            return refused(Refusal.MALFORMED_AUTHORIZATION, warnings);
+            return refused(Refusal.MALFORMED_AUTHORIZATION, presented, warnings);
         }
         if (bearer.kind() == BearerAuthorization.Kind.TOO_LARGE) {
-            return refused(Refusal.AUTHORIZATION_TOO_LARGE, warnings);
+            return refused(Refusal.AUTHORIZATION_TOO_LARGE, presented, warnings);
         }
         // A token that passed the whole check before was a JWS then; any other is split and decoded now. A JWS is a
         // b64token (its characters are base64url and dots), so only a token that is not one is scanned: 400 when it
@@ -197,7 +206,7 @@ public final class CallerCheck {
                 jws = CompactJws.parse(token);
             } catch (MalformedCredentialException e) {
                 if (!BearerAuthorization.isB64Token(token)) {
-                    return refused(Refusal.MALFORMED_AUTHORIZATION, warnings);
+                    return refused(Refusal.MALFORMED_AUTHORIZATION, presented, warnings);
                 }
                 notJws = e.refusal();
             }
@@ -208,12 +217,12 @@ public final class CallerCheck {
             try {
                 principal = EasyAuthPrincipalParser.parse(principalHeader);
             } catch (MalformedCredentialException e) {
-                return refused(e.refusal(), warnings);
+                return refused(e.refusal(), presented, warnings);
             }
         }
 
         if (notJws != null) {
-            return refused(notJws, warnings);
+            return refused(notJws, presented, warnings);
         }
         if (token != null) {
             return decideToken(token, jws, known, principal, warnings);
@@ -221,7 +230,7 @@ public final class CallerCheck {
         if (principal != null) {
             return decideClaims(principal, principalRules, CallerSource.EASY_AUTH, null, warnings, null);
         }
-        return refused(Refusal.NO_CREDENTIALS, warnings);
+        return refused(Refusal.NO_CREDENTIALS, presented, warnings);
     }
 
     /**
@@ -249,7 +258,7 @@ public final class CallerCheck {
 
         BearerTokenVerifier.Result verified = verifier.verify(jws);
         if (verified.refusal() != null) {
-            return refused(verified.refusal(), warnings);
+            return refused(verified.refusal(), Optional.of(CallerSource.BEARER), warnings);
         }
         Decision decision = decideClaims(verified.claims(), bearerRules, CallerSource.BEARER, principal, warnings,
                 null);
@@ -268,16 +277,16 @@ public final class CallerCheck {
         Optional<Refusal> refusal = rules.check(claims);
         Optional<String> oid = claims.objectId().flatMap(Guids::canonical);
         if (refusal.isPresent()) {
-            return new Decision.Refused(refusal.get(), oid, claims.appId(), warnings);
+            return new Decision.Refused(refusal.get(), oid, claims.appId(), Optional.of(source), warnings);
         }
         if (principal != null && !principal.objectId().flatMap(Guids::canonical).equals(oid)) {
-            return new Decision.Refused(Refusal.CALLER_MISMATCH, oid, claims.appId(), warnings);
+            return new Decision.Refused(Refusal.CALLER_MISMATCH, oid, claims.appId(), Optional.of(source), warnings);
         }
         return new Decision.Allowed(known != null ? known : verified(claims, source), warnings);
     }
 
-    private static Decision refused(Refusal refusal, List<String> warnings) {
-        return new Decision.Refused(refusal, Optional.empty(), Optional.empty(), warnings);
+    private static Decision refused(Refusal refusal, Optional<CallerSource> presented, List<String> warnings) {
+        return new Decision.Refused(refusal, Optional.empty(), Optional.empty(), presented, warnings);
     }
 
     /** The caller the claims name, its ids canonical (lower case). */

@@ -1,11 +1,13 @@
 package dev.callerguard.internal.keys;
 
+import dev.callerguard.internal.metrics.GuardMetrics;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
@@ -61,14 +63,21 @@ public final class KeySetCache implements SigningKeys {
     private final Timing timing;
     private final ReentrantLock fetchLock = new ReentrantLock();
     private final AtomicLong fetches = new AtomicLong();
+    private final GuardMetrics metrics;
 
     private volatile Snapshot snapshot;
     private volatile Instant lastAttempt;
 
     public KeySetCache(KeySetSource source, Clock clock, Timing timing) {
+        this(source, clock, timing, GuardMetrics.NONE);
+    }
+
+    /** As {@link #KeySetCache(KeySetSource, Clock, Timing)}, counting each fetch in {@code metrics}. */
+    public KeySetCache(KeySetSource source, Clock clock, Timing timing, GuardMetrics metrics) {
         this.source = source;
         this.clock = clock;
         this.timing = timing;
+        this.metrics = metrics;
     }
 
     @Override
@@ -122,6 +131,12 @@ public final class KeySetCache implements SigningKeys {
         } finally {
             fetchLock.unlock();
         }
+    }
+
+    /** How long ago the key set in use was fetched; empty while none is held or the one held is too old to use. */
+    public Optional<Duration> age() {
+        Instant now = clock.instant();
+        return Optional.ofNullable(fresh(snapshot, now)).map(held -> Duration.between(held.fetchedAt(), now));
     }
 
     /** Number of fetches attempted so far (successful or not). */
@@ -193,9 +208,11 @@ public final class KeySetCache implements SigningKeys {
             Map<String, KeyLookup.Found> found = new HashMap<>();
             keys.forEach((kid, key) -> found.put(kid, new KeyLookup.Found(kid, key)));
             snapshot = new Snapshot(Map.copyOf(found), clock.instant());
+            metrics.keySetFetched(true);
             LOG.fine(() -> "Key set fetched: " + found.size() + " key(s)");
         } catch (KeySetFetchException | RuntimeException e) {
             lastAttempt = clock.instant();
+            metrics.keySetFetched(false);
             LOG.warning(() -> "Key set fetch failed (" + e.getMessage() + "); "
                     + (fresh(snapshot, clock.instant()) == null ? "no usable keys cached" : "keeping the keys cached"));
         }

@@ -5,10 +5,12 @@ import dev.callerguard.internal.decision.CallerCheck;
 import dev.callerguard.internal.keys.JwksKeySetSource;
 import dev.callerguard.internal.keys.KeySetCache;
 import dev.callerguard.internal.keys.SigningKeys;
+import dev.callerguard.internal.metrics.GuardMetrics;
 import dev.callerguard.internal.settings.GuardSettings;
 import dev.callerguard.internal.settings.InvalidSettingsException;
 import dev.callerguard.internal.settings.SettingProblem;
 import dev.callerguard.internal.token.SignatureProvider;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -31,11 +33,13 @@ public final class GuardRuntime {
     private final CallerCheck check;
     private final KeySetCache keys;
     private final List<SettingProblem> problems;
+    private final GuardMetrics metrics;
 
-    private GuardRuntime(CallerCheck check, KeySetCache keys, List<SettingProblem> problems) {
+    private GuardRuntime(CallerCheck check, KeySetCache keys, List<SettingProblem> problems, GuardMetrics metrics) {
         this.check = check;
         this.keys = keys;
         this.problems = List.copyOf(problems);
+        this.metrics = metrics;
     }
 
     /** The process-wide runtime, from the environment's app settings. */
@@ -45,12 +49,21 @@ public final class GuardRuntime {
 
     /** A runtime over the given settings, key source and clock (tests and the local host). */
     public static GuardRuntime of(GuardSettings settings, SigningKeys keys, Clock clock) {
-        return new GuardRuntime(new CallerCheck(settings, keys, clock), null, List.of());
+        return of(settings, keys, clock, GuardMetrics.NONE);
+    }
+
+    /** As {@link #of(GuardSettings, SigningKeys, Clock)}, recording decisions in {@code metrics}. */
+    public static GuardRuntime of(GuardSettings settings, SigningKeys keys, Clock clock, GuardMetrics metrics) {
+        return new GuardRuntime(new CallerCheck(settings, keys, clock), null, List.of(), metrics);
     }
 
     /** A runtime that refuses everything because the settings are invalid. */
     public static GuardRuntime misconfigured(List<SettingProblem> problems) {
-        return new GuardRuntime(null, null, problems);
+        return misconfigured(problems, GuardMetrics.NONE);
+    }
+
+    private static GuardRuntime misconfigured(List<SettingProblem> problems, GuardMetrics metrics) {
+        return new GuardRuntime(null, null, problems, metrics);
     }
 
     /**
@@ -60,7 +73,14 @@ public final class GuardRuntime {
      * {@code CALLERGUARD_CRYPTO=auto}.
      */
     public static GuardRuntime load(Function<String, String> lookup, Clock clock) {
-        return load(lookup, clock, keys -> { });
+        return load(lookup, clock, GuardMetrics.NONE);
+    }
+
+    /**
+     * As {@link #load(Function, Clock)}, recording decisions, key fetches and the key set's age in {@code metrics}.
+     */
+    public static GuardRuntime load(Function<String, String> lookup, Clock clock, GuardMetrics metrics) {
+        return load(lookup, clock, metrics, keys -> { });
     }
 
     /**
@@ -68,11 +88,13 @@ public final class GuardRuntime {
      * valid and before the RSA provider is chosen (loading a native library takes a while), so that the shared
      * runtime fetches the keys meanwhile.
      */
-    static GuardRuntime load(Function<String, String> lookup, Clock clock, Consumer<KeySetCache> keysReady) {
+    static GuardRuntime load(Function<String, String> lookup, Clock clock, GuardMetrics metrics,
+                             Consumer<KeySetCache> keysReady) {
         try {
             GuardSettings settings = GuardSettings.load(lookup);
             KeySetCache keys = new KeySetCache(new JwksKeySetSource(settings.keysUrl()), clock,
-                    KeySetCache.Timing.DEFAULT.refreshingEvery(settings.keysRefresh()));
+                    KeySetCache.Timing.DEFAULT.refreshingEvery(settings.keysRefresh()), metrics);
+            metrics.observeKeySetAge(keys::age);
             keysReady.accept(keys);
             long choosing = System.nanoTime();
             SignatureProvider rsa;
@@ -102,10 +124,10 @@ public final class GuardRuntime {
                     + rsa.description() + " (" + GuardSettings.CRYPTO + "="
                     + settings.crypto().name().toLowerCase(Locale.ROOT) + "; chosen and self-tested in " + chosenMs
                     + " ms)");
-            return new GuardRuntime(new CallerCheck(settings, keys, clock, rsa), keys, List.of());
+            return new GuardRuntime(new CallerCheck(settings, keys, clock, rsa), keys, List.of(), metrics);
         } catch (InvalidSettingsException e) {
             LOG.log(Level.SEVERE, e.getMessage());
-            return misconfigured(e.problems());
+            return misconfigured(e.problems(), metrics);
         }
     }
 
@@ -153,6 +175,11 @@ public final class GuardRuntime {
         }
     }
 
+    /** Where this runtime's decisions are counted. */
+    public GuardMetrics metrics() {
+        return metrics;
+    }
+
     /** Every settings problem found at start; empty when the settings are valid. */
     public List<SettingProblem> problems() {
         return problems;
@@ -166,7 +193,7 @@ public final class GuardRuntime {
      */
     private static final class Holder {
         static final GuardRuntime SHARED = load(System.getenv()::get, Clock.systemUTC(),
-                GuardRuntime::fetchInBackground);
+                new GuardMetrics(GlobalOpenTelemetry.get()), GuardRuntime::fetchInBackground);
 
         static {
             SHARED.warmCode();

@@ -33,11 +33,13 @@ import java.util.regex.Pattern;
  * @param userCallers       {@code true} when {@code CALLERGUARD_CALLER_TYPES} is {@code app,user}: delegated (user)
  *                          tokens and principals of users are accepted besides application callers
  * @param crypto            {@code CALLERGUARD_CRYPTO}: the RSA provider that may verify signatures
+ * @param logAllowed        {@code CALLERGUARD_LOG_ALLOWED} is {@code true}: an allowed request is logged at INFO, as
+ *                          refusals are, instead of FINE (decisions are counted as metrics either way)
  */
 public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy policy, URI authority,
                             Set<String> issuers, URI keysUrl, EasyAuthMode easyAuthMode, boolean easyAuthEnabled,
                             Duration clockSkew, Duration keysRefresh, boolean userCallers,
-                            CryptoChoice crypto) {
+                            CryptoChoice crypto, boolean logAllowed) {
 
     public static final String TENANT_ID = "CALLERGUARD_TENANT_ID";
     public static final String AUDIENCES = "CALLERGUARD_AUDIENCES";
@@ -53,6 +55,7 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
     public static final String KEYS_REFRESH_MINUTES = "CALLERGUARD_KEYS_REFRESH_MINUTES";
     public static final String CALLER_TYPES = "CALLERGUARD_CALLER_TYPES";
     public static final String CRYPTO = "CALLERGUARD_CRYPTO";
+    public static final String LOG_ALLOWED = "CALLERGUARD_LOG_ALLOWED";
     /** Set by App Service when App Service Authentication (Easy Auth) is on. */
     public static final String WEBSITE_AUTH_ENABLED = "WEBSITE_AUTH_ENABLED";
 
@@ -100,6 +103,7 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
                     + REQUIRED_SCOPES + " (application callers are judged by " + REQUIRED_ROLES + ")"));
         }
         CryptoChoice crypto = in.crypto();
+        boolean logAllowed = in.flag(LOG_ALLOWED);
         Set<String> issuers = in.optionalList(ISSUERS);
         URI keysUrl = in.optionalUrl(KEYS_URL);
 
@@ -117,7 +121,7 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
             keysUrl = URI.create(authority + "/" + tenant + "/discovery/v2.0/keys");
         }
         return new GuardSettings(tenant, audiences, policy, authority, issuers, keysUrl, mode, easyAuthEnabled, skew,
-                keysRefresh, userCallers, crypto);
+                keysRefresh, userCallers, crypto, logAllowed);
     }
 
     /** The v2 issuer {@code {authority}/{tenant}/v2.0} and the v1 issuer of the authority's cloud. */
@@ -342,6 +346,20 @@ public record GuardSettings(String tenantId, Set<String> audiences, CallerPolicy
             }
             problem(name, "must be a whole number of " + unit + " from " + min + " to " + max + ", e.g. " + standard);
             return standard;
+        }
+
+        /** {@code true} or {@code false} (the default), in any case. */
+        boolean flag(String name) {
+            switch (RequestHeaders.lowerCaseName(raw(name))) {
+                case "":
+                case "false":
+                    return false;
+                case "true":
+                    return true;
+                default:
+                    problem(name, "must be true or false (the default)");
+                    return false;
+            }
         }
 
         /** {@code auto} (the default) or {@code jdk}, in any case. */

@@ -8,6 +8,7 @@ import dev.callerguard.internal.decision.Decision;
 import dev.callerguard.internal.keys.JwksKeySetSource;
 import dev.callerguard.internal.keys.KeyLookup;
 import dev.callerguard.internal.keys.KeySetCache;
+import dev.callerguard.internal.metrics.GuardMetrics;
 import dev.callerguard.internal.settings.GuardSettings;
 import dev.callerguard.internal.token.CryptoChoice;
 import dev.callerguard.internal.token.SignatureProvider;
@@ -198,8 +199,8 @@ class GuardRuntimeTest {
         Map<String, String> values = TestSettings.values(URI.create("http://127.0.0.1:1/keys"));
         List<KeySetCache> handed = new ArrayList<>();
 
-        GuardRuntime.load(values::get, clock, handed::add);
-        GuardRuntime.load(Map.<String, String>of()::get, clock, handed::add);
+        GuardRuntime.load(values::get, clock, GuardMetrics.NONE, handed::add);
+        GuardRuntime.load(Map.<String, String>of()::get, clock, GuardMetrics.NONE, handed::add);
 
         assertThat(handed).hasSize(1).doesNotContainNull();
     }

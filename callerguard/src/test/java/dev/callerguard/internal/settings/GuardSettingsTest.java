@@ -588,6 +588,29 @@ class GuardSettingsTest {
                 "app,user");
     }
 
+    // --- logging of allowances ------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"true", "TRUE", " True "})
+    void readsLogAllowedTrue(String value) {
+        assertThat(GuardSettings.load(valuesWith(GuardSettings.LOG_ALLOWED, value)).logAllowed()).isTrue();
+    }
+
+    @Test
+    void logsAllowancesAtFineByDefault() {
+        assertThat(GuardSettings.load(values()).logAllowed()).isFalse();
+        assertThat(GuardSettings.load(valuesWith(GuardSettings.LOG_ALLOWED, "false")).logAllowed()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"yes", "1", "on", "info"})
+    void refusesALogAllowedThatIsNotTrueOrFalse(String value) {
+        SettingProblem problem = onlyProblem(valuesWith(GuardSettings.LOG_ALLOWED, value));
+
+        assertThat(problem.setting()).isEqualTo(GuardSettings.LOG_ALLOWED);
+        assertThat(problem.message()).contains("true or false");
+    }
+
     // --- caller types --------------------------------------------------------------------------------------------
 
     @Test

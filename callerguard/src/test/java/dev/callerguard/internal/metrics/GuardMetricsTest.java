@@ -1,0 +1,49 @@
+package dev.callerguard.internal.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.callerguard.CallerSource;
+import io.opentelemetry.api.OpenTelemetry;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The metric and attribute names are a contract that dashboards, queries and alerts read: pinned here, literally. */
+class GuardMetricsTest {
+
+    @Test
+    void theNamesAreTheContract() {
+        assertThat(GuardMetrics.METER).isEqualTo("dev.callerguard");
+        assertThat(GuardMetrics.DECISIONS).isEqualTo("callerguard.decisions");
+        assertThat(GuardMetrics.DURATION).isEqualTo("callerguard.decision.duration");
+        assertThat(GuardMetrics.KEY_FETCHES).isEqualTo("callerguard.keyset.fetches");
+        assertThat(GuardMetrics.KEY_AGE).isEqualTo("callerguard.keyset.age");
+        assertThat(GuardMetrics.OUTCOME.getKey()).isEqualTo("callerguard.outcome");
+        assertThat(GuardMetrics.ERROR_TYPE.getKey()).isEqualTo("error.type");
+        assertThat(GuardMetrics.STATUS.getKey()).isEqualTo("http.response.status_code");
+        assertThat(GuardMetrics.SOURCE.getKey()).isEqualTo("callerguard.source");
+        assertThat(GuardMetrics.FUNCTION.getKey()).isEqualTo("callerguard.function");
+        assertThat(GuardMetrics.RESULT.getKey()).isEqualTo("callerguard.result");
+    }
+
+    @Test
+    void namesTheSourcesAsTheContractDoes() {
+        assertThat(GuardMetrics.label(CallerSource.BEARER)).isEqualTo("bearer");
+        assertThat(GuardMetrics.label(CallerSource.EASY_AUTH)).isEqualTo("easy_auth");
+    }
+
+    @Test
+    void theDurationBucketsRiseFromMicrosecondsToTheKeyFetchDeadline() {
+        assertThat(GuardMetrics.DURATION_BUCKETS).isSorted().first().isEqualTo(0.000_005);
+        assertThat(GuardMetrics.DURATION_BUCKETS).last().isEqualTo(5.0);
+    }
+
+    @Test
+    void withoutAnSdkNothingIsRecordedAndNothingThrows() {
+        GuardMetrics none = new GuardMetrics(OpenTelemetry.noop());
+
+        none.decided("f", Optional.empty(), 401, "CG401-NO-CREDENTIALS", 1_000);
+        none.keySetFetched(true);
+        assertThat(none.observeKeySetAge(Optional::empty)).isNotNull();
+        assertThat(GuardMetrics.NONE).isNotNull();
+    }
+}
