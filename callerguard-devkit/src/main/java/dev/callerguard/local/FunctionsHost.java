@@ -31,7 +31,8 @@ import java.util.logging.Logger;
  * environment (the launcher puts {@code local.settings.json} there). With {@code WEBSITE_AUTH_ENABLED=true} it
  * also plays Easy Auth in front of the app ({@link EasyAuthEmulation}), except for {@code /api/health}.
  *
- * <p>Arguments: {@code [--port N] [--port-file FILE] [--app DIR]}.
+ * <p>Arguments: {@code [--port N] [--port-file FILE] [--app DIR] [--metrics-port N]}; with {@code --metrics-port}
+ * the host installs the OpenTelemetry SDK and serves the app's metrics there ({@link LocalMetrics}).
  */
 public final class FunctionsHost implements AutoCloseable {
     public static final int DEFAULT_PORT = 7071;
@@ -57,8 +58,17 @@ public final class FunctionsHost implements AutoCloseable {
         Path appDir = options.containsKey("app") ? Path.of(options.get("app"))
                 : StagedApp.find(Path.of("target", "azure-functions"));
         int port = Integer.parseInt(options.getOrDefault("port", String.valueOf(DEFAULT_PORT)));
+        // Before the app loads: its guard takes the global OpenTelemetry once, when its runtime loads.
+        LocalMetrics metrics = options.containsKey("metrics-port")
+                ? LocalMetrics.install(Integer.parseInt(options.get("metrics-port"))) : null;
         FunctionsHost host = start(appDir, port, System.getenv()::get);
-        Runtime.getRuntime().addShutdownHook(new Thread(host::close));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            host.close();
+            if (metrics != null) {
+                System.out.println(metrics.summaryLine());
+                metrics.close();
+            }
+        }));
         if (options.containsKey("port-file")) {
             Path portFile = Path.of(options.get("port-file"));
             Files.writeString(portFile, String.valueOf(host.port()));

@@ -41,6 +41,13 @@ public final class HostProcess implements AutoCloseable {
     /** As {@link #start(Path, int, Map, Path)}, with JVM options for the host (e.g. {@code -Xmx256m}). */
     public static HostProcess start(Path appDir, int port, Map<String, String> settings, Path log,
                                     List<String> jvmOptions) throws IOException, InterruptedException {
+        return start(appDir, port, settings, log, jvmOptions, List.of());
+    }
+
+    /** As {@link #start(Path, int, Map, Path, List)}, with further host arguments (e.g. {@code --metrics-port N}). */
+    public static HostProcess start(Path appDir, int port, Map<String, String> settings, Path log,
+                                    List<String> jvmOptions, List<String> hostArguments)
+            throws IOException, InterruptedException {
         Path portFile = Files.createTempFile("callerguard-host", ".port");
         Files.delete(portFile);
         List<String> command = new ArrayList<>();
@@ -53,6 +60,7 @@ public final class HostProcess implements AutoCloseable {
         command.add(FunctionsHost.class.getName());
         command.addAll(List.of("--app", appDir.toString(), "--port", String.valueOf(port),
                 "--port-file", portFile.toString()));
+        command.addAll(hostArguments);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(settings);
         if (log == null) {

@@ -19,7 +19,8 @@ import java.util.Map;
  *
  * <p>Options: {@code --app DIR} (default the one app staged under {@code target/azure-functions}),
  * {@code --settings FILE} (default {@code local.settings.json}), {@code --emulator-port N} (7072),
- * {@code --host-port N} (7071), {@code --easy-auth} (emulate App Service Authentication), {@code --emulator-only}
+ * {@code --host-port N} (7071), {@code --metrics-port N} (9464: the guard's metrics in Prometheus text format at
+ * {@code /metrics}), {@code --easy-auth} (emulate App Service Authentication), {@code --emulator-only}
  * (no host: the emulator for an app that {@code func start} serves, and the settings it needs).
  */
 public final class LocalRun {
@@ -58,6 +59,7 @@ public final class LocalRun {
             return;
         }
         Path appDir = appDirectory(options);
+        int metricsPort = Integer.parseInt(options.getOrDefault("metrics-port", String.valueOf(LocalMetrics.DEFAULT_PORT)));
         Map<String, String> settings = LocalSettings.read(settingsFile(options), System.getenv());
 
         IdentityEmulator emulator = IdentityEmulator.start(
@@ -74,7 +76,8 @@ public final class LocalRun {
         }
         HostProcess host;
         try {
-            host = HostProcess.start(appDir, hostPort, appSettings, null);
+            host = HostProcess.start(appDir, hostPort, appSettings, null, List.of(), List.of("--metrics-port",
+                    String.valueOf(metricsPort)));
         } catch (IOException | RuntimeException e) {
             emulator.close();
             throw e;
@@ -84,7 +87,7 @@ public final class LocalRun {
             emulator.close();
         }));
         writeSession(emulator, identityHeader, host.baseUrl());
-        System.out.println(banner(emulator, host, appSettings, StagedApp.routes(appDir)));
+        System.out.println(banner(emulator, host, appSettings, StagedApp.routes(appDir), metricsPort));
         host.waitFor();
     }
 
@@ -126,7 +129,7 @@ public final class LocalRun {
     }
 
     private static String banner(IdentityEmulator emulator, HostProcess host, Map<String, String> appSettings,
-                                 List<String> routes) {
+                                 List<String> routes, int metricsPort) {
         String first = routes.isEmpty() ? "/api/" : routes.get(0);
         StringBuilder text = new StringBuilder();
         text.append("\nCallerGuard is running locally (Ctrl-C stops it).\n")
@@ -135,7 +138,9 @@ public final class LocalRun {
                 .append(LocalIdentities.TENANT_ID).append("/v2.0/.well-known/openid-configuration")
                 .append("\n  managed identity ").append(emulator.identityEndpoint())
                 .append("\n  Easy Auth        ").append("true".equalsIgnoreCase(
-                        appSettings.get(GuardSettings.WEBSITE_AUTH_ENABLED)) ? "emulated" : "off (--easy-auth turns it on)");
+                        appSettings.get(GuardSettings.WEBSITE_AUTH_ENABLED)) ? "emulated" : "off (--easy-auth turns it on)")
+                .append("\n  metrics          http://localhost:").append(metricsPort)
+                .append("/metrics (Prometheus text format; a summary line on Ctrl-C)");
         identities(text);
         text.append("\nTry, in another shell:\n")
                 .append(String.format("  curl -i %s%-18s # 401: no token%n", host.baseUrl(), first))

@@ -28,8 +28,8 @@ import java.util.stream.Stream;
 /**
  * A function app as {@code mvn package} stages it in {@code target/azure-functions/<app>/}: {@code host.json}, one
  * {@code function.json} per function (route, methods, entry point, script file) and the jars. The app is loaded
- * in its own class loader, as the Java worker does: only {@code com.microsoft.azure.functions} comes from the
- * host. As the worker (2.x) does when it loads the first function, loading creates the app's middlewares
+ * in its own class loader, as the Java worker does: only {@code com.microsoft.azure.functions} (and the
+ * OpenTelemetry API, see {@code WorkerClassLoader}) comes from the host. As the worker (2.x) does when it loads the first function, loading creates the app's middlewares
  * ({@code META-INF/services/com.microsoft.azure.functions.internal.spi.middleware.Middleware}), and every invocation
  * runs through them in that order, the function last.
  */
@@ -277,9 +277,14 @@ final class StagedApp {
         }
     }
 
-    /** Loads the app's own jars first; only the Functions Java library is shared with the host, as in the worker. */
+    /**
+     * Loads the app's own jars first. Shared with the host: the Functions Java library, as in the worker, and the
+     * OpenTelemetry API, as the Application Insights agent bridges the app's copy on Azure, so that what the app
+     * records reaches the SDK the host installed ({@link LocalMetrics}).
+     */
     private static final class WorkerClassLoader extends URLClassLoader {
-        private static final String SHARED_PACKAGE = "com.microsoft.azure.functions.";
+        private static final List<String> SHARED_PACKAGES = List.of("com.microsoft.azure.functions.",
+                "io.opentelemetry.api.", "io.opentelemetry.context.", "io.opentelemetry.common.");
         private final ClassLoader host;
 
         WorkerClassLoader(URL[] urls, ClassLoader host) {
@@ -289,7 +294,7 @@ final class StagedApp {
 
         @Override
         protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (name.startsWith(SHARED_PACKAGE)) {
+            if (SHARED_PACKAGES.stream().anyMatch(name::startsWith)) {
                 return host.loadClass(name);
             }
             return super.loadClass(name, resolve);
