@@ -175,6 +175,7 @@ load_config() {
   ADDITIONAL_CALLERS="" ALLOW_RELAY="false"
   HOSTING_PLAN="flex" JAVA_VERSION="17" INSTANCE_MEMORY_MB="2048" MAXIMUM_INSTANCE_COUNT="40"
   EXISTING_FUNCTION_APP="false" DEPLOY_CODE="sample" STAGED_APP_DIR="" APP_REGISTRATION_CLIENT_ID=""
+  APP_INSIGHTS_NAME="callerguard-insights" LOG_ANALYTICS_WORKSPACE_NAME="callerguard-logs"
   # shellcheck source=/dev/null # config.env: KEY="value" lines, see config.env.example
   . "$config_file"
 
@@ -202,6 +203,10 @@ load_config() {
   [[ $FUNCTION_APP_NAME =~ ^[A-Za-z0-9][-A-Za-z0-9]{0,58}[A-Za-z0-9]$ ]] ||
     problems+=("FUNCTION_APP_NAME must be 2-60 letters, digits and dashes, e.g. \"callerguard-func-01\"")
   [[ -n $APP_REGISTRATION_NAME ]] || problems+=("APP_REGISTRATION_NAME is required, e.g. \"CallerGuard API\"")
+  [[ -z $APP_INSIGHTS_NAME || $APP_INSIGHTS_NAME =~ ^[-A-Za-z0-9_.()]{1,255}$ ]] ||
+    problems+=("APP_INSIGHTS_NAME must be 1-255 letters, digits, - _ . ( ), e.g. \"callerguard-insights\", or empty to leave the app's monitoring alone")
+  [[ -z $APP_INSIGHTS_NAME || $LOG_ANALYTICS_WORKSPACE_NAME =~ ^[A-Za-z0-9][-A-Za-z0-9]{2,61}[A-Za-z0-9]$ ]] ||
+    problems+=("LOG_ANALYTICS_WORKSPACE_NAME must be 4-63 letters, digits and dashes, e.g. \"callerguard-logs\"")
   [[ -z $APP_REGISTRATION_CLIENT_ID || $APP_REGISTRATION_CLIENT_ID =~ ^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$ ]] ||
     problems+=("APP_REGISTRATION_CLIENT_ID must be the client id (a GUID such as \"00000000-0000-0000-0000-000000000000\") of the API's app registration, or empty")
   [[ $APIM_API_ID =~ ^[A-Za-z0-9][-A-Za-z0-9_]*$ ]] || problems+=("APIM_API_ID is required, e.g. \"callerguard\"")

@@ -203,6 +203,78 @@ app_settings_query() {
     --resource-group "$RESOURCE_GROUP" --query "$3" -o tsv
 }
 
+# connect_app_insights: the Application Insights component APP_INSIGHTS_NAME (created with its Log Analytics
+# workspace when missing) becomes the function app's, and the Application Insights Java agent is enabled, without
+# which nothing is exported on Flex Consumption (the worker loads the agent disabled unless
+# APPLICATIONINSIGHTS_ENABLE_AGENT is true; az functionapp create does not set it there). That agent is what records
+# CallerGuard's OpenTelemetry metrics. An app that has a connection string keeps it. Adds to app_settings, which
+# step 10 sets in one call (each change of app settings restarts the app). The connection string is an identifier,
+# not a credential (Microsoft: an instrumentation key is not a security token), and still never printed: it reaches
+# the app in a settings file of the work folder.
+connect_app_insights() {
+  local has_connection="" storage_setting="" ai_id="" workspace_id="" connection=""
+  local arm="https://management.azure.com/subscriptions/$subscription_id/resourceGroups/$RESOURCE_GROUP/providers"
+  local ai_uri="$arm/Microsoft.Insights/components/$APP_INSIGHTS_NAME?api-version=2020-02-02"
+  local workspace_uri="$arm/Microsoft.OperationalInsights/workspaces/$LOG_ANALYTICS_WORKSPACE_NAME?api-version=2023-09-01"
+  if [[ -z $APP_INSIGHTS_NAME ]]; then
+    warn "APP_INSIGHTS_NAME is empty: $FUNCTION_APP_NAME's monitoring is left as it is. CallerGuard's metrics reach" \
+      "Application Insights only where the app has APPLICATIONINSIGHTS_CONNECTION_STRING and" \
+      "APPLICATIONINSIGHTS_ENABLE_AGENT=true"
+    return 0
+  fi
+  # ApplicationInsights-Java issue 4712: with identity-based host storage (no AzureWebJobsStorage setting) the agent
+  # never finishes starting on Flex Consumption and exports nothing. Names only are asked for.
+  app_settings_query storage_setting "AzureWebJobsStorage" "[?name=='AzureWebJobsStorage'].name | [0]"
+  [[ -n $storage_setting ]] ||
+    warn "$FUNCTION_APP_NAME has no AzureWebJobsStorage setting (identity-based host storage): the Application" \
+      "Insights Java agent exports nothing then (github.com/microsoft/ApplicationInsights-Java/issues/4712)," \
+      "so CallerGuard's metrics and the app's logs do not arrive until that is fixed"
+  app_settings_query has_connection "" "[?name=='APPLICATIONINSIGHTS_CONNECTION_STRING'].name | [0]"
+  if [[ -n $has_connection ]]; then
+    say "$FUNCTION_APP_NAME already has an Application Insights connection string: kept; enabling the Java agent"
+    app_settings+=("APPLICATIONINSIGHTS_ENABLE_AGENT=true")
+    return 0
+  fi
+  run --missing-ok --into ai_id --placeholder "" -- az rest --method GET --uri "$ai_uri" --query id -o tsv
+  if [[ -n $ai_id ]]; then
+    say "using Application Insights $APP_INSIGHTS_NAME"
+  else
+    run --missing-ok --into workspace_id --placeholder "" -- az rest --method GET --uri "$workspace_uri" --query id -o tsv
+    if [[ -n $workspace_id ]]; then
+      say "using Log Analytics workspace $LOG_ANALYTICS_WORKSPACE_NAME"
+    else
+      say "creating Log Analytics workspace $LOG_ANALYTICS_WORKSPACE_NAME (pay as you go, 30 days' retention)"
+      write_body log-analytics-workspace.json <<EOF
+{
+  "location": "$LOCATION",
+  "properties": {"sku": {"name": "PerGB2018"}, "retentionInDays": 30}
+}
+EOF
+      run --into workspace_id --placeholder "<id-of-$LOG_ANALYTICS_WORKSPACE_NAME>" -- az rest --method PUT \
+        --uri "$workspace_uri" --headers Content-Type=application/json \
+        --body "@$work_dir/log-analytics-workspace.json" --query id -o tsv
+    fi
+    say "creating Application Insights $APP_INSIGHTS_NAME (workspace-based, in $LOG_ANALYTICS_WORKSPACE_NAME)"
+    write_body app-insights.json <<EOF
+{
+  "location": "$LOCATION",
+  "kind": "web",
+  "properties": {"Application_Type": "web", "WorkspaceResourceId": $(json_string "$workspace_id")}
+}
+EOF
+    run --into ai_id --placeholder "<id-of-$APP_INSIGHTS_NAME>" -- az rest --method PUT --uri "$ai_uri" \
+      --headers Content-Type=application/json --body "@$work_dir/app-insights.json" --query id -o tsv
+  fi
+  run --into connection --placeholder "<connection-string-of-$APP_INSIGHTS_NAME>" -- \
+    az rest --method GET --uri "$ai_uri" --query properties.ConnectionString -o tsv
+  [[ -n $connection ]] || die "Application Insights $APP_INSIGHTS_NAME has no connection string"
+  write_body app-insights-settings.json <<EOF
+[{"name": "APPLICATIONINSIGHTS_CONNECTION_STRING", "value": $(json_string "$connection"), "slotSetting": false}]
+EOF
+  say "connecting $FUNCTION_APP_NAME to Application Insights $APP_INSIGHTS_NAME and enabling the Java agent"
+  app_settings+=("APPLICATIONINSIGHTS_ENABLE_AGENT=true" "@$work_dir/app-insights-settings.json")
+}
+
 # describe_hosting: sets function_plan (flex, consumption, premium or dedicated), function_os (linux or windows)
 # and hosting (words for people) from the function app as Azure describes it. `az functionapp show` returns a
 # Flex Consumption app as Azure Resource Manager's JSON (properties.sku, properties.serverFarmId) and any other app
@@ -336,14 +408,15 @@ elif [[ $HOSTING_PLAN == flex ]]; then
     --runtime java --runtime-version "$JAVA_VERSION" \
     --instance-memory "$INSTANCE_MEMORY_MB" --maximum-instance-count "$MAXIMUM_INSTANCE_COUNT" \
     --deployment-storage-name "$STORAGE_ACCOUNT" --deployment-storage-container-name "$deployment_container" \
-    --deployment-storage-auth-type SystemAssignedIdentity --output none
+    --deployment-storage-auth-type SystemAssignedIdentity --disable-app-insights true --output none
 else
   function_plan=consumption function_os=linux hosting="Consumption plan, linux"
   say "creating function app $FUNCTION_APP_NAME (Linux, legacy consumption plan, Functions v4, Java $JAVA_VERSION," \
     "system identity)"
   run -- az functionapp create --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" \
     --storage-account "$STORAGE_ACCOUNT" --consumption-plan-location "$LOCATION" --os-type Linux \
-    --runtime java --runtime-version "$JAVA_VERSION" --functions-version 4 --assign-identity '[system]' --output none
+    --runtime java --runtime-version "$JAVA_VERSION" --functions-version 4 --assign-identity '[system]' \
+    --disable-app-insights true --output none
 fi
 if [[ $function_plan == consumption && $function_os == linux ]]; then
   warn "$FUNCTION_APP_NAME is on the Linux Consumption plan, which Microsoft has frozen (no new features or" \
@@ -677,6 +750,7 @@ if $allow_relay; then
   # relay gets a token of the app's identity for this resource and calls https://$WEBSITE_HOSTNAME/api/whoami.
   app_settings+=("CALLERGUARD_RELAY_RESOURCE=$app_id_uri")
 fi
+connect_app_insights
 run -- az functionapp config appsettings set --name "$FUNCTION_APP_NAME" --resource-group "$RESOURCE_GROUP" \
   --settings "${app_settings[@]}" --output none
 

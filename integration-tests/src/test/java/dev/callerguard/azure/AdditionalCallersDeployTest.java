@@ -145,7 +145,8 @@ class AdditionalCallersDeployTest {
                         + FUNCTION_PRINCIPAL_ID,
                 "CALLERGUARD_REQUIRED_ROLES", "Function.Invoke",
                 "CALLERGUARD_EASY_AUTH", "required",
-                "CALLERGUARD_RELAY_RESOURCE", "api://" + CLIENT_ID));
+                "CALLERGUARD_RELAY_RESOURCE", "api://" + CLIENT_ID,
+                "APPLICATIONINSIGHTS_ENABLE_AGENT", "true"));
     }
 
     @Test
@@ -302,8 +303,7 @@ class AdditionalCallersDeployTest {
     }
 
     private static Map<String, String> appSettings(FakeAzure azure) throws IOException {
-        return azure.only("az functionapp config appsettings set").options("--settings").stream()
-                .collect(Collectors.toMap(s -> s.substring(0, s.indexOf('=')), s -> s.substring(s.indexOf('=') + 1)));
+        return FakeAzure.settingsOf(azure.only("az functionapp config appsettings set"));
     }
 
     private static List<String> texts(JsonNode array) {

@@ -74,7 +74,8 @@ class DeployScriptTest {
                         + " --runtime java --runtime-version 17 --instance-memory 2048 --maximum-instance-count 40"
                         + " --deployment-storage-name callerguardstore01"
                         + " --deployment-storage-container-name app-package-callerguard-func-01"
-                        + " --deployment-storage-auth-type SystemAssignedIdentity --output none",
+                        + " --deployment-storage-auth-type SystemAssignedIdentity --disable-app-insights true"
+                        + " --output none",
                 "[dry-run] az functionapp show --name callerguard-func-01 --resource-group callerguard-rg"
                         + " --query 'defaultHostName || properties.defaultHostName' -o tsv",
                 "[dry-run] az ad app create --display-name 'CallerGuard API' --sign-in-audience AzureADMyOrg",
@@ -140,6 +141,8 @@ class DeployScriptTest {
                 "az apim create",
                 "az rest PUT authsettingsV2",
                 "az rest POST appRoleAssignedTo",
+                "az rest PUT callerguard-logs",
+                "az rest PUT callerguard-insights",
                 "az functionapp config appsettings set",
                 "mvn",
                 "mvn",
@@ -316,14 +319,14 @@ class DeployScriptTest {
         FakeCall set = azure.only("az functionapp config appsettings set");
         assertThat(set.option("--name")).isEqualTo("callerguard-func-01");
         assertThat(set.option("--resource-group")).isEqualTo("callerguard-rg");
-        Map<String, String> settings = set.options("--settings").stream()
-                .collect(Collectors.toMap(s -> s.substring(0, s.indexOf('=')), s -> s.substring(s.indexOf('=') + 1)));
+        Map<String, String> settings = FakeAzure.settingsOf(set);
         assertThat(settings).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "CALLERGUARD_TENANT_ID", TENANT,
                 "CALLERGUARD_AUDIENCES", "api://" + CLIENT_ID + "," + CLIENT_ID,
                 "CALLERGUARD_ALLOWED_CALLERS", APIM_PRINCIPAL_ID,
                 "CALLERGUARD_REQUIRED_ROLES", "Function.Invoke",
-                "CALLERGUARD_EASY_AUTH", "required"));
+                "CALLERGUARD_EASY_AUTH", "required",
+                "APPLICATIONINSIGHTS_ENABLE_AGENT", "true"));
         assertThat(set.option("--output")).as("app settings include secrets: never print them").isEqualTo("none");
     }
 

@@ -22,6 +22,9 @@ final class FakeAzure {
     static final String TENANT = "7e57e57e-0000-4000-8000-00000000a2a2";
     static final String SUBSCRIPTION = "5b5b5b5b-0000-4000-8000-00000000a2a2";
     static final String CLIENT_ID = "c11e0000-0000-4000-8000-00000000a2a2";
+    /** The connection string of the fake Application Insights component (an identifier, not a credential). */
+    static final String APP_INSIGHTS_CONNECTION = "InstrumentationKey=fa4e0000-0000-4000-8000-0000000000a1;"
+            + "IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/";
     static final String APP_OBJECT_ID = "0b1e0000-0000-4000-8000-00000000a2a2";
     static final String FUNCTION_SP_ID = "5e1e0000-0000-4000-8000-00000000a2a2";
     static final String FUNCTION_PRINCIPAL_ID = "f0f00000-0000-4000-8000-00000000a2a2";
@@ -73,6 +76,8 @@ final class FakeAzure {
             azure.exists(key);
         }
         azure.exists("apim-nv", "api://" + CLIENT_ID);
+        azure.exists("app-insights").exists("log-analytics");
+        azure.exists("setting-APPLICATIONINSIGHTS_CONNECTION_STRING", APP_INSIGHTS_CONNECTION);
         azure.exists("container-" + DEPLOYMENT_CONTAINER);
         for (String id : OPERATION_IDS) {
             azure.exists("apim-op-" + id);
@@ -168,6 +173,20 @@ final class FakeAzure {
             }
         }
         return calls;
+    }
+
+    /**
+     * The KEY=VALUE items of an {@code az functionapp config appsettings set} call's {@code --settings}, as a map; its
+     * {@code @FILE} items (settings read from a file, logged as the call's body) are not among them.
+     */
+    static Map<String, String> settingsOf(FakeCall set) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        for (String item : set.options("--settings")) {
+            if (!item.startsWith("@")) {
+                settings.put(item.substring(0, item.indexOf('=')), item.substring(item.indexOf('=') + 1));
+            }
+        }
+        return settings;
     }
 
     /** The one call whose {@link FakeCall#command()} is {@code command}; fails when there are none or several. */

@@ -55,7 +55,7 @@ class HostingPlanDeployTest {
         assertThat(result.stdout()).contains("[dry-run] az functionapp create --name callerguard-func-01"
                 + " --resource-group callerguard-rg --storage-account callerguardstore01"
                 + " --consumption-plan-location westeurope --os-type Linux --runtime java --runtime-version 21"
-                + " --functions-version 4 --assign-identity '[system]' --output none");
+                + " --functions-version 4 --assign-identity '[system]' --disable-app-insights true --output none");
         assertThat(result.stdout()).doesNotContain("--flexconsumption-location", "container-rm", "--instance-memory");
         assertThat(result.stderr()).contains("deploy.sh: WARNING: callerguard-func-01 is on the Linux Consumption plan",
                 "frozen", "30 September 2025", "retires on 30 September 2028", MIGRATION_DOC);
@@ -167,8 +167,10 @@ class HostingPlanDeployTest {
                 "az rest PUT policy")) {
             assertThat(existing.only(command).body()).as(command).isEqualTo(created.only(command).body());
         }
-        assertThat(existing.only("az functionapp config appsettings set").options("--settings"))
-                .isEqualTo(created.only("az functionapp config appsettings set").options("--settings"));
+        assertThat(FakeAzure.settingsOf(existing.only("az functionapp config appsettings set")))
+                .isEqualTo(FakeAzure.settingsOf(created.only("az functionapp config appsettings set")));
+        assertThat(existing.only("az functionapp config appsettings set").body())
+                .isEqualTo(created.only("az functionapp config appsettings set").body());
     }
 
     @Test

@@ -161,9 +161,7 @@ class VerifyScriptTest {
                 .collect(Collectors.toList()))).as("the header value stays off command lines").doesNotContain(forged);
 
         try (GuardedApp app = new GuardedApp()) {
-            for (String setting : appSettings.options("--settings")) {
-                app.settings.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
-            }
+            app.settings.putAll(FakeAzure.settingsOf(appSettings));
             assertThat(app.settings).containsEntry(GuardSettings.EASY_AUTH, "required");
             // What the platform sets when Easy Auth is on.
             app.settings.put(GuardSettings.WEBSITE_AUTH_ENABLED, "true");
