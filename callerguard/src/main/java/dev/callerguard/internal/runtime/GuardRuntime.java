@@ -175,6 +175,11 @@ public final class GuardRuntime {
         }
     }
 
+    /** This runtime with a check that verifies every token in full ({@link CallerCheck#uncached}; benchmarks). */
+    public GuardRuntime uncached() {
+        return new GuardRuntime(check == null ? null : check.uncached(), keys, problems, metrics);
+    }
+
     /** Where this runtime's decisions are counted. */
     public GuardMetrics metrics() {
         return metrics;
