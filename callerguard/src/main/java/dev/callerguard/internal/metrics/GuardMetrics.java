@@ -11,7 +11,9 @@ import io.opentelemetry.api.metrics.ObservableDoubleGauge;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * CallerGuard's decisions and key set as OpenTelemetry metrics, through the API only: nothing is recorded unless an
@@ -51,6 +53,9 @@ public final class GuardMetrics {
     /** Records nothing. */
     public static final GuardMetrics NONE = new GuardMetrics(OpenTelemetry.noop());
 
+    private static final Logger LOG = Logger.getLogger(GuardMetrics.class.getName());
+
+    private final AtomicBoolean failureLogged = new AtomicBoolean();
     private final Meter meter;
     private final LongCounter decisions;
     private final DoubleHistogram duration;
@@ -81,14 +86,29 @@ public final class GuardMetrics {
         if (!decisions.isEnabled() && !duration.isEnabled()) {
             return;
         }
-        Attributes common = Attributes.builder()
-                .put(OUTCOME, refusalId == null ? "allowed" : "refused")
-                .put(STATUS, status)
-                .put(SOURCE, source.map(GuardMetrics::label).orElse("none"))
-                .put(FUNCTION, function)
-                .build();
-        duration.record(nanos / 1e9, common);
-        decisions.add(1, refusalId == null ? common : common.toBuilder().put(ERROR_TYPE, refusalId).build());
+        try {
+            Attributes common = Attributes.builder()
+                    .put(OUTCOME, refusalId == null ? "allowed" : "refused")
+                    .put(STATUS, status)
+                    .put(SOURCE, source.map(GuardMetrics::label).orElse("none"))
+                    .put(FUNCTION, function)
+                    .build();
+            duration.record(nanos / 1e9, common);
+            decisions.add(1, refusalId == null ? common : common.toBuilder().put(ERROR_TYPE, refusalId).build());
+        } catch (RuntimeException e) {
+            unrecorded(e);
+        }
+    }
+
+    /**
+     * Whatever an SDK or agent throws while recording (the API says it must not): counting a decision never changes
+     * the answer, so it is dropped and said once, at WARNING, without the request's data.
+     */
+    private void unrecorded(RuntimeException e) {
+        if (!failureLogged.getAndSet(true)) {
+            LOG.warning(() -> "CallerGuard could not record a metric (" + e.getClass().getName()
+                    + "); decisions are unaffected, metrics may be missing");
+        }
     }
 
     /** {@link #SOURCE}'s values: {@code bearer}, {@code easy_auth} (and {@code none}). */
@@ -101,7 +121,11 @@ public final class GuardMetrics {
 
     /** One fetch of the key set. */
     public void keySetFetched(boolean ok) {
-        keyFetches.add(1, Attributes.of(RESULT, ok ? "ok" : "failed"));
+        try {
+            keyFetches.add(1, Attributes.of(RESULT, ok ? "ok" : "failed"));
+        } catch (RuntimeException e) {
+            unrecorded(e);
+        }
     }
 
     /**
