@@ -203,8 +203,8 @@ load_config() {
   [[ $FUNCTION_APP_NAME =~ ^[A-Za-z0-9][-A-Za-z0-9]{0,58}[A-Za-z0-9]$ ]] ||
     problems+=("FUNCTION_APP_NAME must be 2-60 letters, digits and dashes, e.g. \"callerguard-func-01\"")
   [[ -n $APP_REGISTRATION_NAME ]] || problems+=("APP_REGISTRATION_NAME is required, e.g. \"CallerGuard API\"")
-  [[ -z $APP_INSIGHTS_NAME || $APP_INSIGHTS_NAME =~ ^[-A-Za-z0-9_.()]{1,255}$ ]] ||
-    problems+=("APP_INSIGHTS_NAME must be 1-255 letters, digits, - _ . ( ), e.g. \"callerguard-insights\", or empty to leave the app's monitoring alone")
+  [[ -z $APP_INSIGHTS_NAME || $APP_INSIGHTS_NAME =~ ^[A-Za-z0-9][-A-Za-z0-9_.()]{0,254}$ ]] ||
+    problems+=("APP_INSIGHTS_NAME must be 1-255 letters, digits, - _ . ( ) starting with a letter or digit, e.g. \"callerguard-insights\", or empty to leave the app's monitoring alone")
   [[ -z $APP_INSIGHTS_NAME || $LOG_ANALYTICS_WORKSPACE_NAME =~ ^[A-Za-z0-9][-A-Za-z0-9]{2,61}[A-Za-z0-9]$ ]] ||
     problems+=("LOG_ANALYTICS_WORKSPACE_NAME must be 4-63 letters, digits and dashes, e.g. \"callerguard-logs\"")
   [[ -z $APP_REGISTRATION_CLIENT_ID || $APP_REGISTRATION_CLIENT_ID =~ ^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$ ]] ||

@@ -212,7 +212,7 @@ app_settings_query() {
 # not a credential (Microsoft: an instrumentation key is not a security token), and still never printed: it reaches
 # the app in a settings file of the work folder.
 connect_app_insights() {
-  local has_connection="" storage_setting="" ai_id="" workspace_id="" connection=""
+  local has_connection="" storage_setting="" agent_setting="" ai_id="" workspace_id="" connection=""
   local arm="https://management.azure.com/subscriptions/$subscription_id/resourceGroups/$RESOURCE_GROUP/providers"
   local ai_uri="$arm/Microsoft.Insights/components/$APP_INSIGHTS_NAME?api-version=2020-02-02"
   local workspace_uri="$arm/Microsoft.OperationalInsights/workspaces/$LOG_ANALYTICS_WORKSPACE_NAME?api-version=2023-09-01"
@@ -222,17 +222,30 @@ connect_app_insights() {
       "APPLICATIONINSIGHTS_ENABLE_AGENT=true"
     return 0
   fi
-  # ApplicationInsights-Java issue 4712: with identity-based host storage (no AzureWebJobsStorage setting) the agent
-  # never finishes starting on Flex Consumption and exports nothing. Names only are asked for.
-  app_settings_query storage_setting "AzureWebJobsStorage" "[?name=='AzureWebJobsStorage'].name | [0]"
-  [[ -n $storage_setting ]] ||
-    warn "$FUNCTION_APP_NAME has no AzureWebJobsStorage setting (identity-based host storage): the Application" \
-      "Insights Java agent exports nothing then (github.com/microsoft/ApplicationInsights-Java/issues/4712)," \
-      "so CallerGuard's metrics and the app's logs do not arrive until that is fixed"
-  app_settings_query has_connection "" "[?name=='APPLICATIONINSIGHTS_CONNECTION_STRING'].name | [0]"
+  # ApplicationInsights-Java issue 4712: on Flex Consumption with identity-based host storage (no AzureWebJobsStorage
+  # setting) the agent never finishes its start for the app, so it exports no metrics. Names only are asked for.
+  if [[ $function_plan == flex ]]; then
+    app_settings_query storage_setting "AzureWebJobsStorage" "[?name=='AzureWebJobsStorage'].name | [0]"
+    [[ -n $storage_setting ]] ||
+      warn "$FUNCTION_APP_NAME has no AzureWebJobsStorage setting (identity-based host storage): on Flex Consumption" \
+        "the Application Insights Java agent then does not finish starting for the app and exports no metrics" \
+        "(github.com/microsoft/ApplicationInsights-Java/issues/4712), so CallerGuard's metrics do not arrive" \
+        "until that is fixed"
+  fi
+  # The agent's switch is not a secret: its value is read, and an owner's "false" is kept.
+  app_settings_query agent_setting "" "[?name=='APPLICATIONINSIGHTS_ENABLE_AGENT'].value | [0]"
+  local enable_agent=("APPLICATIONINSIGHTS_ENABLE_AGENT=true")
+  if [[ ${agent_setting,,} == false ]]; then
+    warn "$FUNCTION_APP_NAME has APPLICATIONINSIGHTS_ENABLE_AGENT=false: kept, so the Java agent exports nothing" \
+      "and CallerGuard's metrics do not reach Application Insights; set it to true to export them"
+    enable_agent=()
+  fi
+  # A connection string, or the legacy instrumentation key, is the app's own monitoring: kept.
+  app_settings_query has_connection "" \
+    "[?name=='APPLICATIONINSIGHTS_CONNECTION_STRING' || name=='APPINSIGHTS_INSTRUMENTATIONKEY'].name | [0]"
   if [[ -n $has_connection ]]; then
-    say "$FUNCTION_APP_NAME already has an Application Insights connection string: kept; enabling the Java agent"
-    app_settings+=("APPLICATIONINSIGHTS_ENABLE_AGENT=true")
+    say "$FUNCTION_APP_NAME already sends its telemetry to Application Insights ($has_connection): kept"
+    app_settings+=(${enable_agent[@]+"${enable_agent[@]}"})
     return 0
   fi
   run --missing-ok --into ai_id --placeholder "" -- az rest --method GET --uri "$ai_uri" --query id -o tsv
@@ -272,7 +285,7 @@ EOF
 [{"name": "APPLICATIONINSIGHTS_CONNECTION_STRING", "value": $(json_string "$connection"), "slotSetting": false}]
 EOF
   say "connecting $FUNCTION_APP_NAME to Application Insights $APP_INSIGHTS_NAME and enabling the Java agent"
-  app_settings+=("APPLICATIONINSIGHTS_ENABLE_AGENT=true" "@$work_dir/app-insights-settings.json")
+  app_settings+=(${enable_agent[@]+"${enable_agent[@]}"} "@$work_dir/app-insights-settings.json")
 }
 
 # describe_hosting: sets function_plan (flex, consumption, premium or dedicated), function_os (linux or windows)

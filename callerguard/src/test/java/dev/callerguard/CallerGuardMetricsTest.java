@@ -190,6 +190,25 @@ class CallerGuardMetricsTest {
                 .satisfies(point -> assertThat(point.getValue()).isEqualTo(90.0));
     }
 
+    /** Review of the metrics change: a backend that throws, even from isEnabled, changes no answer. */
+    @Test
+    void aBrokenMetricsBackendChangesNoAnswerAndHidesNoHandlerException() {
+        GuardSettings settings = GuardSettings.load(app.settings);
+        GuardMetrics broken = new GuardMetrics(dev.callerguard.testing.BrokenOpenTelemetry.throwingEverywhere());
+        CallerGuard guard = TestGuards.over(GuardRuntime.of(settings, new KeySetCache(new JwksKeySetSource(
+                settings.keysUrl()), app.clock, KeySetCache.Timing.DEFAULT, broken), app.clock, broken));
+        CallerGuard misconfigured = TestGuards.over(GuardRuntime.load(Map.<String, String>of()::get, app.clock, broken));
+
+        assertThat(call(guard, TestHttpRequest.get("/").bearer(app.token().sign()))).isEqualTo(200);
+        assertThat(call(guard, TestHttpRequest.get("/"))).isEqualTo(401);
+        assertThat(call(misconfigured, TestHttpRequest.get("/").bearer(app.token().sign()))).isEqualTo(503);
+        TestHttpRequest request = TestHttpRequest.get("/").bearer(app.token().sign());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> guard.handle(request, new TestContext(FUNCTION),
+                caller -> {
+                    throw new UnsupportedOperationException("the function's own failure");
+                })).isInstanceOf(UnsupportedOperationException.class).hasMessage("the function's own failure");
+    }
+
     private static MetricData metric(Collection<MetricData> collected, String name) {
         return collected.stream().filter(m -> m.getName().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no metric " + name + " in " + collected));

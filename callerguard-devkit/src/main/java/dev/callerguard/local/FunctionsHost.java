@@ -60,7 +60,7 @@ public final class FunctionsHost implements AutoCloseable {
         int port = Integer.parseInt(options.getOrDefault("port", String.valueOf(DEFAULT_PORT)));
         // Before the app loads: its guard takes the global OpenTelemetry once, when its runtime loads.
         LocalMetrics metrics = options.containsKey("metrics-port")
-                ? LocalMetrics.install(Integer.parseInt(options.get("metrics-port"))) : null;
+                ? metrics(Integer.parseInt(options.get("metrics-port"))) : null;
         FunctionsHost host = start(appDir, port, System.getenv()::get);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             host.close();
@@ -75,6 +75,17 @@ public final class FunctionsHost implements AutoCloseable {
         }
         LOG.info(() -> "Functions host listening on http://localhost:" + host.port() + " serving " + appDir
                 + (host.easyAuth != null ? " with Easy Auth emulation on" : ""));
+    }
+
+    /** The metrics on {@code port}; none, with a warning, when the port cannot be had: the run goes on without. */
+    static LocalMetrics metrics(int port) {
+        try {
+            return LocalMetrics.install(port);
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "CallerGuard's metrics are not served: port " + port + " cannot be had (" + e.getMessage()
+                    + "); use --metrics-port N for another, or 0 for none");
+            return null;
+        }
     }
 
     static FunctionsHost start(Path appDir, int port, Function<String, String> settings)

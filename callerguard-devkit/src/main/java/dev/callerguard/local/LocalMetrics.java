@@ -1,6 +1,9 @@
 package dev.callerguard.local;
 
 import dev.callerguard.internal.metrics.GuardMetrics;
+import com.sun.net.httpserver.Authenticator;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpPrincipal;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -21,7 +24,8 @@ import java.util.stream.Collectors;
  * The local run's metrics, as an agent provides them on Azure: the functions host installs the OpenTelemetry SDK as
  * the global one before it loads the app (whose OpenTelemetry API classes are the host's, see {@link StagedApp}),
  * serves every metric in Prometheus text format at {@code http://localhost:PORT/metrics} (OpenTelemetry's Prometheus
- * exporter, on loopback), and sums the decisions up in one line when the host stops.
+ * exporter, on loopback, answering only requests for this machine's names), and sums the decisions up in one line
+ * when the host stops.
  */
 final class LocalMetrics implements AutoCloseable {
     /** OpenTelemetry's Prometheus exporter's usual port. */
@@ -39,7 +43,8 @@ final class LocalMetrics implements AutoCloseable {
 
     /** Starts the exporter on {@code port} and installs the SDK as the global OpenTelemetry. */
     static LocalMetrics install(int port) {
-        PrometheusHttpServer prometheus = PrometheusHttpServer.builder().setHost("127.0.0.1").setPort(port).build();
+        PrometheusHttpServer prometheus = PrometheusHttpServer.builder().setHost("127.0.0.1").setPort(port)
+                .setAuthenticator(new ThisMachineOnly()).build();
         SummaryReader summary = new SummaryReader();
         OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setMeterProvider(SdkMeterProvider.builder()
                 .registerMetricReader(prometheus).registerMetricReader(summary).build()).build();
@@ -80,6 +85,15 @@ final class LocalMetrics implements AutoCloseable {
     @Override
     public void close() {
         sdk.close();
+    }
+
+    /** As the emulator and the host: a page on another name (DNS rebinding) gets 403, not the metrics. */
+    private static final class ThisMachineOnly extends Authenticator {
+        @Override
+        public Result authenticate(HttpExchange exchange) {
+            return HttpExchanges.hostIsThisMachine(exchange)
+                    ? new Success(new HttpPrincipal("local", "callerguard-metrics")) : new Failure(403);
+        }
     }
 
     /** Reads the SDK's metrics when asked: for the summary line. */

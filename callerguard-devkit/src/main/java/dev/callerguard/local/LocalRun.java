@@ -76,8 +76,8 @@ public final class LocalRun {
         }
         HostProcess host;
         try {
-            host = HostProcess.start(appDir, hostPort, appSettings, null, List.of(), List.of("--metrics-port",
-                    String.valueOf(metricsPort)));
+            host = HostProcess.start(appDir, hostPort, appSettings, null, List.of(), metricsPort == 0 ? List.of()
+                    : List.of("--metrics-port", String.valueOf(metricsPort)));
         } catch (IOException | RuntimeException e) {
             emulator.close();
             throw e;
@@ -139,8 +139,8 @@ public final class LocalRun {
                 .append("\n  managed identity ").append(emulator.identityEndpoint())
                 .append("\n  Easy Auth        ").append("true".equalsIgnoreCase(
                         appSettings.get(GuardSettings.WEBSITE_AUTH_ENABLED)) ? "emulated" : "off (--easy-auth turns it on)")
-                .append("\n  metrics          http://localhost:").append(metricsPort)
-                .append("/metrics (Prometheus text format; a summary line on Ctrl-C)");
+                .append("\n  metrics          ").append(metricsPort == 0 ? "off (--metrics-port 0)"
+                        : "http://localhost:" + metricsPort + "/metrics (Prometheus text format; a summary line on Ctrl-C)");
         identities(text);
         text.append("\nTry, in another shell:\n")
                 .append(String.format("  curl -i %s%-18s # 401: no token%n", host.baseUrl(), first))

@@ -285,6 +285,8 @@ final class StagedApp {
     private static final class WorkerClassLoader extends URLClassLoader {
         private static final List<String> SHARED_PACKAGES = List.of("com.microsoft.azure.functions.",
                 "io.opentelemetry.api.", "io.opentelemetry.context.", "io.opentelemetry.common.");
+        /** Under a shared prefix, but not the host's: the incubating API comes from the app, if it has it. */
+        private static final String APP_OWN_PACKAGE = "io.opentelemetry.api.incubator.";
         private final ClassLoader host;
 
         WorkerClassLoader(URL[] urls, ClassLoader host) {
@@ -294,7 +296,7 @@ final class StagedApp {
 
         @Override
         protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (SHARED_PACKAGES.stream().anyMatch(name::startsWith)) {
+            if (SHARED_PACKAGES.stream().anyMatch(name::startsWith) && !name.startsWith(APP_OWN_PACKAGE)) {
                 return host.loadClass(name);
             }
             return super.loadClass(name, resolve);

@@ -106,7 +106,34 @@ class AppInsightsDeployTest {
         assertThat(FakeAzure.settingsOf(settings)).containsEntry("APPLICATIONINSIGHTS_ENABLE_AGENT", "true")
                 .doesNotContainKey("APPLICATIONINSIGHTS_CONNECTION_STRING");
         assertThat(settings.options("--settings")).noneMatch(item -> item.startsWith("@"));
-        assertThat(result.stdout()).contains("already has an Application Insights connection string: kept");
+        assertThat(result.stdout()).contains("already sends its telemetry to Application Insights"
+                + " (APPLICATIONINSIGHTS_CONNECTION_STRING): kept");
+    }
+
+    /** Review of this change: the legacy instrumentation key is the app's monitoring too; a new string would win. */
+    @Test
+    void anAppWithTheLegacyInstrumentationKeyKeepsIt() throws Exception {
+        FakeAzure azure = FakeAzure.empty(dir).exists("setting-APPINSIGHTS_INSTRUMENTATIONKEY", "theirs");
+
+        ScriptResult result = deploy(azure);
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(commands(azure)).noneMatch(command -> command.contains("callerguard-insights"));
+        assertThat(azure.only("az functionapp config appsettings set").options("--settings"))
+                .noneMatch(item -> item.startsWith("@"));
+        assertThat(result.stdout()).contains("(APPINSIGHTS_INSTRUMENTATIONKEY): kept");
+    }
+
+    @Test
+    void anOwnersAgentSwitchSetToFalseIsKeptAndItsConsequenceSaid() throws Exception {
+        FakeAzure azure = FakeAzure.empty(dir).exists("setting-APPLICATIONINSIGHTS_ENABLE_AGENT", "false");
+
+        ScriptResult result = deploy(azure);
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(FakeAzure.settingsOf(azure.only("az functionapp config appsettings set")))
+                .doesNotContainKey("APPLICATIONINSIGHTS_ENABLE_AGENT");
+        assertThat(result.stderr()).contains("APPLICATIONINSIGHTS_ENABLE_AGENT=false: kept");
     }
 
     @Test
@@ -132,6 +159,29 @@ class AppInsightsDeployTest {
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stderr()).contains("has no AzureWebJobsStorage setting",
                 "github.com/microsoft/ApplicationInsights-Java/issues/4712");
+    }
+
+    @Test
+    void theHostStorageWarningIsForFlexAppsWithoutAStorageConnectionStringOnly() throws Exception {
+        ScriptResult flexWithStorage = deploy(FakeAzure.empty(dir.resolve("flex")));
+        ScriptResult consumptionWithout = deploy(FakeAzure.empty(dir.resolve("consumption"))
+                .exists("setting-AzureWebJobsStorage", "<absent>"), "HOSTING_PLAN", "consumption");
+
+        assertThat(flexWithStorage.exitCode()).as(flexWithStorage.toString()).isZero();
+        assertThat(flexWithStorage.stderr()).doesNotContain("issues/4712");
+        assertThat(consumptionWithout.exitCode()).as(consumptionWithout.toString()).isZero();
+        assertThat(consumptionWithout.stderr()).doesNotContain("issues/4712");
+    }
+
+    @Test
+    void aNameThatIsOnlyDotsIsRefused() throws Exception {
+        FakeAzure azure = FakeAzure.empty(dir);
+
+        ScriptResult result = deploy(azure, "APP_INSIGHTS_NAME", "..");
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stderr()).contains("APP_INSIGHTS_NAME must be 1-255 letters");
+        assertThat(azure.calls()).isEmpty();
     }
 
     @Test

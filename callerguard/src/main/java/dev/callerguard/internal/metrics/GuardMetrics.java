@@ -57,19 +57,39 @@ public final class GuardMetrics {
 
     private final AtomicBoolean failureLogged = new AtomicBoolean();
     private final Meter meter;
-    private final LongCounter decisions;
-    private final DoubleHistogram duration;
-    private final LongCounter keyFetches;
+    private final Instruments instruments;
 
+    /** The three instruments a request or a key fetch records in. */
+    private record Instruments(LongCounter decisions, DoubleHistogram duration, LongCounter keyFetches) {
+        static Instruments of(Meter meter) {
+            return new Instruments(
+                    meter.counterBuilder(DECISIONS).setUnit("{decision}")
+                            .setDescription("Guarded requests, by outcome and refusal id").build(),
+                    meter.histogramBuilder(DURATION).setUnit("s").setDescription("How long the caller check took")
+                            .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build(),
+                    meter.counterBuilder(KEY_FETCHES).setUnit("{fetch}")
+                            .setDescription("Fetches of the tenant's key set, by result").build());
+        }
+    }
+
+    /**
+     * The instruments of {@code openTelemetry}'s meter; the no-op's when building them fails (an SDK that throws,
+     * an older OpenTelemetry API on the class path than the 1.61 that {@code isEnabled} needs), said once.
+     */
     public GuardMetrics(OpenTelemetry openTelemetry) {
-        this.meter = openTelemetry.getMeter(METER);
-        this.decisions = meter.counterBuilder(DECISIONS).setUnit("{decision}")
-                .setDescription("Guarded requests, by outcome and refusal id").build();
-        this.duration = meter.histogramBuilder(DURATION).setUnit("s")
-                .setDescription("How long the caller check took").setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
-                .build();
-        this.keyFetches = meter.counterBuilder(KEY_FETCHES).setUnit("{fetch}")
-                .setDescription("Fetches of the tenant's key set, by result").build();
+        Meter built;
+        Instruments made;
+        try {
+            built = openTelemetry.getMeter(METER);
+            made = Instruments.of(built);
+            made.decisions().isEnabled();
+        } catch (RuntimeException | LinkageError e) {
+            unrecorded(e);
+            built = OpenTelemetry.noop().getMeter(METER);
+            made = Instruments.of(built);
+        }
+        this.meter = built;
+        this.instruments = made;
     }
 
     /**
@@ -83,28 +103,30 @@ public final class GuardMetrics {
      * @param nanos     how long the check took
      */
     public void decided(String function, Optional<CallerSource> source, int status, String refusalId, long nanos) {
-        if (!decisions.isEnabled() && !duration.isEnabled()) {
-            return;
-        }
         try {
+            if (!instruments.decisions().isEnabled() && !instruments.duration().isEnabled()) {
+                return;
+            }
             Attributes common = Attributes.builder()
                     .put(OUTCOME, refusalId == null ? "allowed" : "refused")
                     .put(STATUS, status)
                     .put(SOURCE, source.map(GuardMetrics::label).orElse("none"))
                     .put(FUNCTION, function)
                     .build();
-            duration.record(nanos / 1e9, common);
-            decisions.add(1, refusalId == null ? common : common.toBuilder().put(ERROR_TYPE, refusalId).build());
-        } catch (RuntimeException e) {
+            instruments.duration().record(nanos / 1e9, common);
+            instruments.decisions().add(1, refusalId == null ? common
+                    : common.toBuilder().put(ERROR_TYPE, refusalId).build());
+        } catch (RuntimeException | LinkageError e) {
             unrecorded(e);
         }
     }
 
     /**
-     * Whatever an SDK or agent throws while recording (the API says it must not): counting a decision never changes
-     * the answer, so it is dropped and said once, at WARNING, without the request's data.
+     * Whatever an SDK or agent throws (the API says it must not), or an API on the class path too old for these
+     * calls: counting a decision never changes the answer, so it is dropped and said once, at WARNING, without the
+     * request's data.
      */
-    private void unrecorded(RuntimeException e) {
+    private void unrecorded(Throwable e) {
         if (!failureLogged.getAndSet(true)) {
             LOG.warning(() -> "CallerGuard could not record a metric (" + e.getClass().getName()
                     + "); decisions are unaffected, metrics may be missing");
@@ -122,19 +144,24 @@ public final class GuardMetrics {
     /** One fetch of the key set. */
     public void keySetFetched(boolean ok) {
         try {
-            keyFetches.add(1, Attributes.of(RESULT, ok ? "ok" : "failed"));
-        } catch (RuntimeException e) {
+            instruments.keyFetches().add(1, Attributes.of(RESULT, ok ? "ok" : "failed"));
+        } catch (RuntimeException | LinkageError e) {
             unrecorded(e);
         }
     }
 
     /**
      * Reports {@link #KEY_AGE} from {@code age} (empty while no key set is held) whenever the SDK collects; the
-     * returned gauge stops it when closed.
+     * returned gauge stops it when closed; empty when the backend could not make one.
      */
-    public ObservableDoubleGauge observeKeySetAge(Supplier<Optional<Duration>> age) {
-        return meter.gaugeBuilder(KEY_AGE).setUnit("s").setDescription("Age of the key set in use")
-                .buildWithCallback(measurement -> age.get()
-                        .ifPresent(held -> measurement.record(held.toNanos() / 1e9)));
+    public Optional<ObservableDoubleGauge> observeKeySetAge(Supplier<Optional<Duration>> age) {
+        try {
+            return Optional.of(meter.gaugeBuilder(KEY_AGE).setUnit("s").setDescription("Age of the key set in use")
+                    .buildWithCallback(measurement -> age.get()
+                            .ifPresent(held -> measurement.record(held.toNanos() / 1e9))));
+        } catch (RuntimeException | LinkageError e) {
+            unrecorded(e);
+            return Optional.empty();
+        }
     }
 }

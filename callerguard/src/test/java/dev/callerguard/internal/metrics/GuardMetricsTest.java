@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.callerguard.CallerSource;
 import io.opentelemetry.api.OpenTelemetry;
-import java.lang.reflect.Proxy;
+import dev.callerguard.testing.BrokenOpenTelemetry;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -52,30 +53,16 @@ class GuardMetricsTest {
     /** A metrics backend that throws (against the API's rules) must never change a decision: nothing escapes. */
     @Test
     void whatABrokenBackendThrowsNeverEscapes() {
-        GuardMetrics metrics = new GuardMetrics((OpenTelemetry) throwingOnRecord(OpenTelemetry.class));
+        for (OpenTelemetry broken : List.of(BrokenOpenTelemetry.throwingOnRecord(),
+                BrokenOpenTelemetry.throwingEverywhere())) {
+            GuardMetrics metrics = new GuardMetrics(broken);
 
-        assertThatCode(() -> {
-            metrics.decided("f", Optional.of(CallerSource.BEARER), 200, null, 1_000);
-            metrics.decided("f", Optional.empty(), 401, "CG401-NO-CREDENTIALS", 1_000);
-            metrics.keySetFetched(true);
-        }).doesNotThrowAnyException();
-    }
-
-    /**
-     * An implementation of an OpenTelemetry API interface whose builders and providers hand out more of the same and
-     * whose recording methods (those that return nothing) throw.
-     */
-    private static Object throwingOnRecord(Class<?> type) {
-        return Proxy.newProxyInstance(GuardMetricsTest.class.getClassLoader(), new Class<?>[] {type},
-                (proxy, method, args) -> {
-                    Class<?> returned = method.getReturnType();
-                    if (returned == void.class) {
-                        throw new IllegalStateException("a broken metrics backend");
-                    }
-                    if (returned == boolean.class) {
-                        return true;
-                    }
-                    return returned.isInterface() ? throwingOnRecord(returned) : null;
-                });
+            assertThatCode(() -> {
+                metrics.decided("f", Optional.of(CallerSource.BEARER), 200, null, 1_000);
+                metrics.decided("f", Optional.empty(), 401, "CG401-NO-CREDENTIALS", 1_000);
+                metrics.keySetFetched(true);
+                metrics.observeKeySetAge(Optional::empty);
+            }).doesNotThrowAnyException();
+        }
     }
 }
