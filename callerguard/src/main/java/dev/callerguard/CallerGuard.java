@@ -179,9 +179,7 @@ public final class CallerGuard {
                 response = handler.apply(caller);
                 return response;
             } finally {
-                // The function's own answer; 500 when it threw (the host answers that).
-                metrics.decided(function, Optional.of(caller.source()), response == null ? 500
-                        : response.getStatusCode(), null, nanos);
+                metrics.decided(function, Optional.of(caller.source()), answered(response), null, nanos);
             }
         }
         Decision.Refused refused = (Decision.Refused) decision;
@@ -190,6 +188,18 @@ public final class CallerGuard {
                 + " code=" + refusal.id() + " caller=" + known(refused.objectId()) + " app=" + known(refused.appId()));
         metrics.decided(function, refused.presented(), refusal.kind().status(), refusal.id(), nanos);
         return refuse(request, context, refusal, check.policy().requiredScopes());
+    }
+
+    /**
+     * The status of the function's own answer, for the metrics; 500 when it threw or its answer has no status (the
+     * host answers 500 then). Never throws: it runs after the handler, and must not replace its answer.
+     */
+    private static int answered(HttpResponseMessage response) {
+        try {
+            return response == null ? 500 : response.getStatusCode();
+        } catch (RuntimeException e) {
+            return 500;
+        }
     }
 
     private static String known(Optional<String> value) {

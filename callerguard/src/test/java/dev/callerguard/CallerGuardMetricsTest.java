@@ -2,6 +2,7 @@ package dev.callerguard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.HttpStatus;
 import dev.callerguard.internal.keys.JwksKeySetSource;
 import dev.callerguard.internal.keys.KeySetCache;
@@ -207,6 +208,31 @@ class CallerGuardMetricsTest {
                 caller -> {
                     throw new UnsupportedOperationException("the function's own failure");
                 })).isInstanceOf(UnsupportedOperationException.class).hasMessage("the function's own failure");
+    }
+
+    @Test
+    void anAnswerWhoseStatusCannotBeReadIsCountedAs500AndStillReturned() {
+        TestHttpRequest request = TestHttpRequest.get("/").bearer(app.token().sign());
+        HttpResponseMessage odd = new HttpResponseMessage() {
+            @Override
+            public com.microsoft.azure.functions.HttpStatusType getStatus() {
+                throw new IllegalStateException("no status");
+            }
+
+            @Override
+            public String getHeader(String key) {
+                return null;
+            }
+
+            @Override
+            public Object getBody() {
+                return null;
+            }
+        };
+
+        assertThat(guard().handle(request, new TestContext(FUNCTION), caller -> odd)).isSameAs(odd);
+        assertThat(decisionPoints(reader.collectAllMetrics())).singleElement()
+                .satisfies(point -> assertThat(point.getAttributes().get(GuardMetrics.STATUS)).isEqualTo(500L));
     }
 
     private static MetricData metric(Collection<MetricData> collected, String name) {
