@@ -130,7 +130,7 @@ public final class LocalRun {
 
     private static String banner(IdentityEmulator emulator, HostProcess host, Map<String, String> appSettings,
                                  List<String> routes, int metricsPort) {
-        String first = routes.isEmpty() ? "/api/" : routes.get(0);
+        String first = exampleRoute(routes);
         StringBuilder text = new StringBuilder();
         text.append("\nCallerGuard is running locally (Ctrl-C stops it).\n")
                 .append("  functions host   ").append(host.baseUrl()).append(routes.isEmpty() ? "" : " " + routes)
@@ -147,6 +147,15 @@ public final class LocalRun {
                 .append(String.format("  scripts/call.sh intruder %-12s # 403: valid identity, not allowed%n", first))
                 .append(String.format("  scripts/call.sh apim %-16s # 200: the allowed managed identity%n", first));
         return text.toString();
+    }
+
+    /**
+     * The route the banner's example calls use: the first that is not a health route (the sample's {@code health} is
+     * not guarded, so a call without a token gets 200 there, not the 401 the banner promises).
+     */
+    static String exampleRoute(List<String> routes) {
+        return routes.stream().filter(route -> !route.endsWith("/" + FunctionsHost.HEALTH_ROUTE)).findFirst()
+                .orElse(routes.isEmpty() ? "/api/" : routes.get(0));
     }
 
     /**

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -215,5 +216,16 @@ class LocalRunTest {
         assertThat(loaded.keysUrl()).isEqualTo(URI.create(emulator.keysUrl()));
         assertThat(loaded.issuers()).contains("https://sts.windows.net/" + LocalIdentities.TENANT_ID + "/");
         assertThat(loaded.easyAuthEnabled()).isFalse();
+    }
+
+    /** The banner's example calls promise 401, 403 and 200: never on the sample's unguarded health route. */
+    @Test
+    void theBannersExampleRouteIsNotTheHealthRoute() {
+        // The sample's routes as StagedApp lists them: sorted, so health comes first.
+        List<String> sample = List.of("/api/health", "/api/hello", "/api/relay", "/api/reports", "/api/whoami");
+
+        assertThat(LocalRun.exampleRoute(sample)).isEqualTo("/api/hello");
+        assertThat(LocalRun.exampleRoute(List.of("/orders/health"))).isEqualTo("/orders/health");
+        assertThat(LocalRun.exampleRoute(List.of())).isEqualTo("/api/");
     }
 }
