@@ -18,6 +18,10 @@ import dev.callerguard.internal.credentials.StrictJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -168,7 +172,7 @@ final class KeySetHttpClient implements JwksHttpClient {
     static ObjectNode readableEntries(byte[] body) throws IOException {
         ArrayNode readable = JsonNodeFactory.instance.arrayNode();
         boolean keysSeen = false;
-        try (JsonParser parser = DOCUMENT.createParser(body)) {
+        try (JsonParser parser = DOCUMENT.createParser(strictUtf8(body))) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("not a JWKS document: no 'keys' array");
             }
@@ -197,6 +201,20 @@ final class KeySetHttpClient implements JwksHttpClient {
         ObjectNode result = JsonNodeFactory.instance.objectNode();
         result.set("keys", readable);
         return result;
+    }
+
+    /**
+     * The document's text, which RFC 8259 section 8.1 requires to be UTF-8. Decoded strictly here, since Jackson's
+     * own decoding of bytes guesses UTF-16 and UTF-32 from zero bytes, skips a byte-order mark and lets overlong
+     * sequences through; from this text it reads a byte-order mark as U+FEFF, which it refuses.
+     */
+    private static String strictUtf8(byte[] body) throws IOException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException("not a JWKS document: not UTF-8");
+        }
     }
 
     /**

@@ -278,6 +278,48 @@ class JwksKeySetSourceTest {
         assertThat(JwksKeySetSource.fromDocument(document.getBytes(StandardCharsets.UTF_8))).containsOnlyKeys(PRIMARY);
     }
 
+    /**
+     * RFC 8259 section 8.1: a JSON text exchanged between systems is UTF-8. Jackson's own decoding of bytes would
+     * guess UTF-16 from zero bytes, skip a byte-order mark and let overlong sequences and encoded surrogates in
+     * members it skips through; the document is decoded strictly first (found by research for the next issue).
+     */
+    static Stream<Arguments> documentsThatAreNotUtf8() throws JsonProcessingException {
+        String good = "{\"keys\":[" + MAPPER.writeValueAsString(TestKeys.PRIMARY.jwk()) + "]}";
+        return Stream.of(
+                Arguments.of("a UTF-8 byte-order mark", concat("", new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+                        good)),
+                Arguments.of("UTF-16", good.getBytes(StandardCharsets.UTF_16BE)),
+                Arguments.of("an overlong quote in a member that is skipped",
+                        concat("{\"x\":\"", new byte[] {(byte) 0xC0, (byte) 0xA2}, "\"," + good.substring(1))),
+                Arguments.of("an encoded surrogate in a member that is skipped",
+                        concat("{\"x\":\"", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, "\"," + good.substring(1))));
+    }
+
+    private static byte[] concat(String before, byte[] middle, String after) {
+        byte[] head = before.getBytes(StandardCharsets.UTF_8);
+        byte[] tail = after.getBytes(StandardCharsets.UTF_8);
+        byte[] all = new byte[head.length + middle.length + tail.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(middle, 0, all, head.length, middle.length);
+        System.arraycopy(tail, 0, all, head.length + middle.length, tail.length);
+        return all;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("documentsThatAreNotUtf8")
+    void refusesADocumentThatIsNotUtf8(String what, byte[] document) {
+        assertThatThrownBy(() -> JwksKeySetSource.fromDocument(document)).isInstanceOf(KeySetFetchException.class)
+                .hasMessage("not a JWKS document");
+    }
+
+    @Test
+    void aDocumentInUtf8WithAnyCharacterIsRead() throws Exception {
+        byte[] good = ("{\"x\":\"\u00e4\u20ac\ud83d\ude00\",\"keys\":[" + MAPPER.writeValueAsString(TestKeys.PRIMARY.jwk())
+                + "]}").getBytes(StandardCharsets.UTF_8);
+
+        assertThat(JwksKeySetSource.fromDocument(good)).containsOnlyKeys(PRIMARY);
+    }
+
     @Test
     void refusesADocumentThatNamesItsKeysTwice() throws Exception {
         String keys = "[" + MAPPER.writeValueAsString(primary()) + "]";
