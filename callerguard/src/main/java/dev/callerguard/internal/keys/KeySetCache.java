@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -63,7 +64,7 @@ public final class KeySetCache implements SigningKeys {
     private final Timing timing;
     private final ReentrantLock fetchLock = new ReentrantLock();
     private final AtomicLong fetches = new AtomicLong();
-    private final GuardMetrics metrics;
+    private final Supplier<GuardMetrics> metrics;
 
     private volatile Snapshot snapshot;
     private volatile Instant lastAttempt;
@@ -74,6 +75,14 @@ public final class KeySetCache implements SigningKeys {
 
     /** As {@link #KeySetCache(KeySetSource, Clock, Timing)}, counting each fetch in {@code metrics}. */
     public KeySetCache(KeySetSource source, Clock clock, Timing timing, GuardMetrics metrics) {
+        this(source, clock, timing, () -> metrics);
+    }
+
+    /**
+     * As {@link #KeySetCache(KeySetSource, Clock, Timing, GuardMetrics)}, the metrics asked for when a fetch ends:
+     * the shared runtime makes them while the first fetch waits for the network (see {@code GuardRuntime}).
+     */
+    public KeySetCache(KeySetSource source, Clock clock, Timing timing, Supplier<GuardMetrics> metrics) {
         this.source = source;
         this.clock = clock;
         this.timing = timing;
@@ -208,11 +217,11 @@ public final class KeySetCache implements SigningKeys {
             Map<String, KeyLookup.Found> found = new HashMap<>();
             keys.forEach((kid, key) -> found.put(kid, new KeyLookup.Found(kid, key)));
             snapshot = new Snapshot(Map.copyOf(found), clock.instant());
-            metrics.keySetFetched(true);
+            metrics.get().keySetFetched(true);
             LOG.fine(() -> "Key set fetched: " + found.size() + " key(s)");
         } catch (KeySetFetchException | RuntimeException e) {
             lastAttempt = clock.instant();
-            metrics.keySetFetched(false);
+            metrics.get().keySetFetched(false);
             LOG.warning(() -> "Key set fetch failed (" + e.getMessage() + "); "
                     + (fresh(snapshot, clock.instant()) == null ? "no usable keys cached" : "keeping the keys cached"));
         }

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -80,7 +81,7 @@ public final class GuardRuntime {
      * As {@link #load(Function, Clock)}, recording decisions, key fetches and the key set's age in {@code metrics}.
      */
     public static GuardRuntime load(Function<String, String> lookup, Clock clock, GuardMetrics metrics) {
-        return load(lookup, clock, metrics, keys -> { });
+        return load(lookup, clock, () -> metrics, keys -> { });
     }
 
     /**
@@ -88,14 +89,14 @@ public final class GuardRuntime {
      * valid and before the RSA provider is chosen (loading a native library takes a while), so that the shared
      * runtime fetches the keys meanwhile.
      */
-    static GuardRuntime load(Function<String, String> lookup, Clock clock, GuardMetrics metrics,
+    static GuardRuntime load(Function<String, String> lookup, Clock clock, Supplier<GuardMetrics> metrics,
                              Consumer<KeySetCache> keysReady) {
         try {
             GuardSettings settings = GuardSettings.load(lookup);
             KeySetCache keys = new KeySetCache(new JwksKeySetSource(settings.keysUrl()), clock,
                     KeySetCache.Timing.DEFAULT.refreshingEvery(settings.keysRefresh()), metrics);
-            metrics.observeKeySetAge(keys::age);
             keysReady.accept(keys);
+            metrics.get().observeKeySetAge(keys::age);
             long choosing = System.nanoTime();
             SignatureProvider rsa;
             try {
@@ -124,10 +125,10 @@ public final class GuardRuntime {
                     + rsa.description() + " (" + GuardSettings.CRYPTO + "="
                     + settings.crypto().name().toLowerCase(Locale.ROOT) + "; chosen and self-tested in " + chosenMs
                     + " ms)");
-            return new GuardRuntime(new CallerCheck(settings, keys, clock, rsa), keys, List.of(), metrics);
+            return new GuardRuntime(new CallerCheck(settings, keys, clock, rsa), keys, List.of(), metrics.get());
         } catch (InvalidSettingsException e) {
             LOG.log(Level.SEVERE, e.getMessage());
-            return misconfigured(e.problems(), metrics);
+            return misconfigured(e.problems(), metrics.get());
         }
     }
 
@@ -198,10 +199,28 @@ public final class GuardRuntime {
      */
     private static final class Holder {
         static final GuardRuntime SHARED = load(System.getenv()::get, Clock.systemUTC(),
-                new GuardMetrics(GlobalOpenTelemetry.get()), GuardRuntime::fetchInBackground);
+                new SharedMetrics(), GuardRuntime::fetchInBackground);
 
         static {
             SHARED.warmCode();
+        }
+    }
+
+    /**
+     * The shared runtime's metrics, made on first use: by the loading thread once the key fetch has started, or by
+     * that fetch if it ends first. Loading OpenTelemetry's classes takes about 30 ms on a cold JVM, which must not
+     * delay the start of the key fetch, the longest wait before the first protected answer. Not in {@link Holder},
+     * for the same reason as {@link #fetchInBackground}.
+     */
+    private static final class SharedMetrics implements Supplier<GuardMetrics> {
+        private GuardMetrics metrics;
+
+        @Override
+        public synchronized GuardMetrics get() {
+            if (metrics == null) {
+                metrics = new GuardMetrics(GlobalOpenTelemetry.get());
+            }
+            return metrics;
         }
     }
 

@@ -194,13 +194,29 @@ class GuardRuntimeTest {
         });
     }
 
+    /** Loading OpenTelemetry's classes takes about 30 ms on a cold JVM: the key fetch is started before that. */
+    @Test
+    void theKeyFetchIsHandedOverBeforeTheMetricsAreMade() {
+        Map<String, String> values = TestSettings.values(URI.create("http://127.0.0.1:1/keys"));
+        List<String> order = new ArrayList<>();
+
+        GuardRuntime runtime = GuardRuntime.load(values::get, clock, () -> {
+            order.add("metrics");
+            return GuardMetrics.NONE;
+        }, keys -> order.add("keys"));
+
+        assertThat(order).first().isEqualTo("keys");
+        assertThat(order).contains("metrics");
+        assertThat(runtime.metrics()).isSameAs(GuardMetrics.NONE);
+    }
+
     @Test
     void theKeyCacheIsHandedOverAsSoonAsTheSettingsAreValidAndNeverWhenTheyAreNot() {
         Map<String, String> values = TestSettings.values(URI.create("http://127.0.0.1:1/keys"));
         List<KeySetCache> handed = new ArrayList<>();
 
-        GuardRuntime.load(values::get, clock, GuardMetrics.NONE, handed::add);
-        GuardRuntime.load(Map.<String, String>of()::get, clock, GuardMetrics.NONE, handed::add);
+        GuardRuntime.load(values::get, clock, () -> GuardMetrics.NONE, handed::add);
+        GuardRuntime.load(Map.<String, String>of()::get, clock, () -> GuardMetrics.NONE, handed::add);
 
         assertThat(handed).hasSize(1).doesNotContainNull();
     }
