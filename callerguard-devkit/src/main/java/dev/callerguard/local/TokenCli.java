@@ -98,7 +98,9 @@ public final class TokenCli {
         Map<String, Object> body = new LinkedHashMap<>();
         if (options.containsKey("user")) {
             body.put("user", options.get("user"));
-            body.put("scopes", options.getOrDefault("scopes", LocalIdentities.DEFAULT_SCOPE));
+            if (options.containsKey("scopes")) {
+                body.put("scopes", options.get("scopes"));
+            }
         } else if (options.containsKey("scopes")) {
             throw new IllegalArgumentException("--scopes goes with --user: a managed identity's token has no scopes");
         }

@@ -2,19 +2,16 @@ package dev.callerguard.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
+import dev.callerguard.testing.CommandRun;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,36 +51,36 @@ class DelegatedScopesIT {
 
     @Test
     void aUsersTokenWithoutTheRequiredScopeIs403WithAChallengeNamingIt() throws Exception {
-        Run call = script("call.sh", "ada", "/api/hello");
+        CommandRun call = script("call.sh", "ada", "/api/hello");
 
-        assertThat(call.exitCode()).as(call.output()).isZero();
-        assertThat(call.output()).startsWith("HTTP/1.1 403").contains("CG403-SCOPE")
+        assertThat(call.exitCode()).as("%s", call).isZero();
+        assertThat(call.stdout()).startsWith("HTTP/1.1 403").contains("CG403-SCOPE")
                 .containsPattern("(?i)www-authenticate: Bearer realm=\"callerguard\", error=\"insufficient_scope\", "
                         + "error_description=\"[^\"]+\", scope=\"Orders.Read\"");
     }
 
     @Test
     void aUsersTokenWithTheRequiredScopeIs200() throws Exception {
-        Run call = script("call.sh", "--scopes", "user_impersonation Orders.Read", "ada", "/api/hello");
+        CommandRun call = script("call.sh", "--scopes", "user_impersonation Orders.Read", "ada", "/api/hello");
 
-        assertThat(call.exitCode()).as(call.output()).isZero();
-        assertThat(call.output()).startsWith("HTTP/1.1 200").contains("Hello");
+        assertThat(call.exitCode()).as("%s", call).isZero();
+        assertThat(call.stdout()).startsWith("HTTP/1.1 200").contains("Hello");
     }
 
     @Test
     void anAppTokenIsUnaffectedByTheScopes() throws Exception {
-        Run call = script("call.sh", "apim", "/api/hello");
+        CommandRun call = script("call.sh", "apim", "/api/hello");
 
-        assertThat(call.exitCode()).as(call.output()).isZero();
-        assertThat(call.output()).startsWith("HTTP/1.1 200");
+        assertThat(call.exitCode()).as("%s", call).isZero();
+        assertThat(call.stdout()).startsWith("HTTP/1.1 200");
     }
 
     @Test
     void aScopeDoesNotStandInForTheAppRoleAFunctionRequires() throws Exception {
-        Run call = script("call.sh", "--scopes", "Orders.Read", "ada", "/api/reports");
+        CommandRun call = script("call.sh", "--scopes", "Orders.Read", "ada", "/api/reports");
 
-        assertThat(call.exitCode()).as(call.output()).isZero();
-        assertThat(call.output()).startsWith("HTTP/1.1 403").contains("CG403-ROLE");
+        assertThat(call.exitCode()).as("%s", call).isZero();
+        assertThat(call.stdout()).startsWith("HTTP/1.1 403").contains("CG403-ROLE");
     }
 
     @Test
@@ -96,42 +93,29 @@ class DelegatedScopesIT {
 
     @Test
     void explainShowsTheScopesVerdict() throws Exception {
-        Run without = script("token.sh", "--user", "ada");
-        Run with = script("token.sh", "--user", "ada", "--scopes", "Orders.Read");
-        assertThat(without.exitCode()).as(without.output()).isZero();
-        assertThat(with.exitCode()).as(with.output()).isZero();
+        CommandRun without = script("token.sh", "--user", "ada");
+        CommandRun with = script("token.sh", "--user", "ada", "--scopes", "Orders.Read");
+        assertThat(without.exitCode()).as("%s", without).isZero();
+        assertThat(with.exitCode()).as("%s", with).isZero();
+        String settings = ROOT.resolve(SETTINGS).toString();
 
-        Run refused = script("explain.sh", lastLine(without), "--settings", SETTINGS);
-        Run passes = script("explain.sh", lastLine(with), "--settings", SETTINGS);
+        CommandRun refused = script("explain.sh", lastLine(without), "--settings", settings);
+        CommandRun passes = script("explain.sh", lastLine(with), "--settings", settings);
 
-        assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
-        assertThat(refused.output()).containsPattern("FAIL +scopes +CG403-SCOPE")
+        assertThat(refused.exitCode()).as("%s", refused).isEqualTo(1);
+        assertThat(refused.stdout()).containsPattern("FAIL +scopes +CG403-SCOPE")
                 .contains("Required scopes: Orders.Read", "Result: refused, 403 insufficient_scope CG403-SCOPE");
-        assertThat(passes.exitCode()).as(passes.output()).isZero();
-        assertThat(passes.output()).containsPattern("PASS +scopes");
+        assertThat(passes.exitCode()).as("%s", passes).isZero();
+        assertThat(passes.stdout()).containsPattern("PASS +scopes");
     }
 
-    private static String lastLine(Run run) {
-        String[] lines = run.output().split("\n");
+    private static String lastLine(CommandRun run) {
+        String[] lines = run.stdout().strip().split("\n");
         return lines[lines.length - 1].strip();
     }
 
-    private record Run(int exitCode, String output) {
-    }
-
-    private static Run script(String name, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", "scripts/" + name));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(work, "run", ".txt");
-        Process process = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish in 120 s: " + Files.readString(out));
-        }
-        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8).strip());
+    private static CommandRun script(String name, String... args) throws IOException, InterruptedException {
+        return LocalRunScript.script(ROOT, work, name, args);
     }
 
     private static int freePort() throws IOException {

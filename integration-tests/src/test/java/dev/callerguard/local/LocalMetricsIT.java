@@ -2,7 +2,7 @@ package dev.callerguard.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
+import dev.callerguard.testing.CommandRun;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -44,9 +43,9 @@ class LocalMetricsIT {
             assertThat(Files.readString(log)).contains("metrics          http://localhost:" + metricsPort + "/metrics");
             assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + hostPort + "/api/hello"))
                     .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
-            assertThat(call(work, "intruder", "/api/hello")).startsWith("HTTP/1.1 403");
-            assertThat(call(work, "apim", "/api/hello")).startsWith("HTTP/1.1 200");
-            assertThat(call(work, "apim", "/api/hello")).startsWith("HTTP/1.1 200");
+            assertThat(call(work, "intruder", "/api/hello").stdout()).startsWith("HTTP/1.1 403");
+            assertThat(call(work, "apim", "/api/hello").stdout()).startsWith("HTTP/1.1 200");
+            assertThat(call(work, "apim", "/api/hello").stdout()).startsWith("HTTP/1.1 200");
 
             HttpResponse<String> scraped = HTTP.send(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + metricsPort + "/metrics")).build(),
@@ -103,13 +102,8 @@ class LocalMetricsIT {
         throw new AssertionError("no line starting '" + start + "' in " + Files.readString(log));
     }
 
-    private static String call(Path work, String identity, String path) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(work, "call", ".txt");
-        Process process = new ProcessBuilder("bash", "scripts/call.sh", identity, path).directory(ROOT.toFile())
-                .redirectErrorStream(true).redirectOutput(out.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("call.sh finished").isTrue();
-        return Files.readString(out).strip();
+    private static CommandRun call(Path work, String identity, String path) throws IOException, InterruptedException {
+        return LocalRunScript.script(ROOT, work, "call.sh", identity, path);
     }
 
     private static int freePort() throws IOException {

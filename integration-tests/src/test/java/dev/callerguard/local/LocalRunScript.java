@@ -1,5 +1,6 @@
 package dev.callerguard.local;
 
+import dev.callerguard.testing.CommandRun;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** {@code scripts/run-local.sh} run as a user runs it, for the integration tests that need the whole local run. */
@@ -41,6 +43,18 @@ public final class LocalRunScript {
         }
         stop(run);
         throw new AssertionError("run-local.sh did not start in 5 minutes: " + Files.readString(log));
+    }
+
+    /**
+     * Runs one of the project's scripts ({@code call.sh}, {@code token.sh}, {@code explain.sh}) as a user runs it from
+     * another folder, in a new folder under {@code work} (where {@link CommandRun} keeps its output), bounded by
+     * two minutes.
+     */
+    public static CommandRun script(Path root, Path work, String name, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", root.resolve("scripts").resolve(name).toString()));
+        command.addAll(List.of(args));
+        return CommandRun.of(Files.createTempDirectory(work, name), command, Map.of(), 120);
     }
 
     /** Stops the local run and what it started, forcibly after 20 s. */

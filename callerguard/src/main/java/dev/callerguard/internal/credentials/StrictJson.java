@@ -127,9 +127,11 @@ public final class StrictJson {
 
     /**
      * Jackson reads a text whose characters are given, so the bytes must be UTF-8: invalid and overlong sequences
-     * and encoded surrogates are refused here. A byte-order mark becomes U+FEFF, which Jackson refuses.
+     * and encoded surrogates are refused here. A byte-order mark becomes U+FEFF, which Jackson refuses. Also the
+     * keys document's decoding: Jackson's own decoding of bytes is laxer (it guesses UTF-16 and UTF-32, skips a
+     * byte-order mark and lets overlong sequences through).
      */
-    private static CharBuffer strictUtf8(byte[] json) throws CharacterCodingException {
+    public static CharBuffer strictUtf8(byte[] json) throws CharacterCodingException {
         return StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)

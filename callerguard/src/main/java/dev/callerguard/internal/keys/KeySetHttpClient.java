@@ -18,10 +18,7 @@ import dev.callerguard.internal.credentials.StrictJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -203,15 +200,10 @@ final class KeySetHttpClient implements JwksHttpClient {
         return result;
     }
 
-    /**
-     * The document's text, which RFC 8259 section 8.1 requires to be UTF-8. Decoded strictly here, since Jackson's
-     * own decoding of bytes guesses UTF-16 and UTF-32 from zero bytes, skips a byte-order mark and lets overlong
-     * sequences through; from this text it reads a byte-order mark as U+FEFF, which it refuses.
-     */
+    /** The document's text, which RFC 8259 section 8.1 requires to be UTF-8, decoded as strictly as credentials. */
     private static String strictUtf8(byte[] body) throws IOException {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+            return StrictJson.strictUtf8(body).toString();
         } catch (CharacterCodingException e) {
             throw new IOException("not a JWKS document: not UTF-8");
         }

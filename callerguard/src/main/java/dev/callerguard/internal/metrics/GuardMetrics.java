@@ -73,8 +73,8 @@ public final class GuardMetrics {
     }
 
     /**
-     * The instruments of {@code openTelemetry}'s meter; the no-op's when building them fails (an SDK that throws,
-     * an older OpenTelemetry API on the class path than the 1.61 that {@code isEnabled} needs), said once.
+     * The instruments of {@code openTelemetry}'s meter; the no-op's when building them fails (an SDK that throws),
+     * said once. What fails later, recording (or {@code isEnabled} on an API older than 1.61), is caught there.
      */
     public GuardMetrics(OpenTelemetry openTelemetry) {
         Meter built;
@@ -82,7 +82,6 @@ public final class GuardMetrics {
         try {
             built = openTelemetry.getMeter(METER);
             made = Instruments.of(built);
-            made.decisions().isEnabled();
         } catch (RuntimeException | LinkageError e) {
             unrecorded(e);
             built = OpenTelemetry.noop().getMeter(METER);
