@@ -19,6 +19,9 @@
 #                                                      with the native provider installed first (PairedRatios,
 #                                                      not JMH): palindromes of 250 ms slices, 60 by default
 #                                                      (about 5 minutes)
+#        scripts/bench.sh --no-openssl -f 1 FreshTokenParts
+#                                                      where a fresh token's time goes, step by step (each step of
+#                                                      the check alone; not in the default run)
 #        scripts/bench.sh --no-openssl ...             leaves OpenSSL out: its goal reads "not measured"
 #        scripts/bench.sh -h                           JMH's options
 # Defaults, each replaced when the same option is given: -f 2 (-f 1 with --rounds) -wi 3 -w 2s -i 5 -r 3s -t 1
@@ -115,6 +118,12 @@ add_default -r 3s
 add_default -t 1
 add_default -prof gc
 add_default -rf json
+# The parts of a fresh token's check (FreshTokenPartsBenchmark) run only when a benchmark regexp names them.
+parts_named=false
+for arg in "${jmh_args[@]+"${jmh_args[@]}"}"; do
+  [[ "$arg" == *FreshTokenParts* ]] && parts_named=true
+done
+[ "$parts_named" = true ] || defaults+=(-e FreshTokenParts)
 if [ "$rounds" -gt 1 ] && given -rff; then
   echo "bench.sh: --rounds names its own result files (results-<round>.json); leave out -rff" >&2
   exit 2

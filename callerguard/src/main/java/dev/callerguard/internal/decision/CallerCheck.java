@@ -10,7 +10,6 @@ import dev.callerguard.internal.keys.SigningKeys;
 import dev.callerguard.internal.rules.CallerClaims;
 import dev.callerguard.internal.rules.CallerPolicy;
 import dev.callerguard.internal.rules.ClaimRules;
-import dev.callerguard.internal.rules.Guids;
 import dev.callerguard.internal.settings.EasyAuthMode;
 import dev.callerguard.internal.settings.GuardSettings;
 import dev.callerguard.internal.token.BearerTokenVerifier;
@@ -135,7 +134,7 @@ public final class CallerCheck {
         try {
             CompactJws jws = CompactJws.parse(WARM_UP_TOKEN);
             JwsSignatureVerifier.checkHeader(jws.header());
-            bearerRules.check(TokenClaimsReader.read(jws.claims()));
+            bearerRules.check(TokenClaimsReader.read(jws.payload()));
             if (tokens != null) {
                 tokens.get(WARM_UP_TOKEN);
             }
@@ -275,11 +274,11 @@ public final class CallerCheck {
     private static Decision decideClaims(CallerClaims claims, ClaimRules rules, CallerSource source,
                                          CallerClaims principal, List<String> warnings, VerifiedCaller known) {
         Optional<Refusal> refusal = rules.check(claims);
-        Optional<String> oid = claims.objectId().flatMap(Guids::canonical);
+        Optional<String> oid = claims.objectId();
         if (refusal.isPresent()) {
             return new Decision.Refused(refusal.get(), oid, claims.appId(), Optional.of(source), warnings);
         }
-        if (principal != null && !principal.objectId().flatMap(Guids::canonical).equals(oid)) {
+        if (principal != null && !principal.objectId().equals(oid)) {
             return new Decision.Refused(Refusal.CALLER_MISMATCH, oid, claims.appId(), Optional.of(source), warnings);
         }
         return new Decision.Allowed(known != null ? known : verified(claims, source), warnings);
@@ -289,12 +288,9 @@ public final class CallerCheck {
         return new Decision.Refused(refusal, Optional.empty(), Optional.empty(), presented, warnings);
     }
 
-    /** The caller the claims name, its ids canonical (lower case). */
+    /** The caller the claims name; {@link CallerClaims} holds its ids in canonical (lower-case) form. */
     private static VerifiedCaller verified(CallerClaims claims, CallerSource source) {
-        return new VerifiedCaller(
-                claims.objectId().flatMap(Guids::canonical).orElseThrow(),
-                claims.tenantId().flatMap(Guids::canonical).orElseThrow(),
-                claims.appId().map(id -> Guids.canonical(id).orElse(id)),
+        return new VerifiedCaller(claims.objectId().orElseThrow(), claims.tenantId().orElseThrow(), claims.appId(),
                 claims.roles(), source, claims.all());
     }
 }

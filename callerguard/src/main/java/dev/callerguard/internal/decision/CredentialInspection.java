@@ -95,7 +95,7 @@ public record CredentialInspection(Map<String, Object> header, Map<String, Objec
         }
         CallerClaims claims;
         try {
-            claims = TokenClaimsReader.read(jws.claims());
+            claims = TokenClaimsReader.read(jws.payload());
             steps.add(Step.pass("claims"));
         } catch (MalformedCredentialException e) {
             steps.add(Step.fail("claims", e.refusal()));

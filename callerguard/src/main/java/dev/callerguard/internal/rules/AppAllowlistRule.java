@@ -22,7 +22,7 @@ final class AppAllowlistRule implements ClaimRule {
         if (allowed.isEmpty()) {
             return Optional.empty();
         }
-        boolean match = claims.appId().flatMap(Guids::canonical).filter(allowed::contains).isPresent();
+        boolean match = claims.appId().filter(allowed::contains).isPresent();
         return match ? Optional.empty() : Optional.of(Refusal.APP_NOT_ALLOWED);
     }
 }

@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * The caller's object id ({@code oid}) must be allowed: in the list, or any caller when the list is {@code *}.
- * A credential without an {@code oid} names no caller and is refused either way.
+ * A credential without an {@code oid} (or whose {@code oid} is not a GUID) names no caller and is refused either way.
  */
 final class CallerAllowlistRule implements ClaimRule {
     private final boolean anyCaller;
@@ -24,7 +24,7 @@ final class CallerAllowlistRule implements ClaimRule {
 
     @Override
     public Optional<Refusal> check(CallerClaims claims) {
-        Optional<String> oid = claims.objectId().flatMap(Guids::canonical);
+        Optional<String> oid = claims.objectId();
         if (oid.isEmpty()) {
             return Optional.of(Refusal.NO_OBJECT_ID);
         }

@@ -18,7 +18,7 @@ final class TenantRule implements ClaimRule {
 
     @Override
     public Optional<Refusal> check(CallerClaims claims) {
-        boolean match = claims.tenantId().flatMap(Guids::canonical).filter(tenantId::equals).isPresent();
+        boolean match = claims.tenantId().filter(tenantId::equals).isPresent();
         return match ? Optional.empty() : Optional.of(Refusal.TENANT);
     }
 }

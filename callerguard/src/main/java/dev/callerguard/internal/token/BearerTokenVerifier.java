@@ -43,7 +43,7 @@ public final class BearerTokenVerifier {
             return Result.refused(signature.refusal());
         }
         try {
-            return new Result(TokenClaimsReader.read(jws.claims()), signature.key(), null);
+            return new Result(TokenClaimsReader.read(jws.payload()), signature.key(), null);
         } catch (MalformedCredentialException e) {
             return Result.refused(e.refusal());
         }

@@ -210,9 +210,15 @@ class StrictJsonTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"{\"a\":1,\"a\":2}", "{\"a\":1,\"\\u0061\":2}", "{\"a\":null,\"a\":null}",
-        "{\"o\":{\"k\":1,\"k\":1}}", "{\"oid\":\"x\",\"b\":1,\"c\":2,\"d\":3,\"\\u006f\\u0069\\u0064\":\"y\"}"})
+        "{\"o\":{\"k\":1,\"k\":1}}", "{\"oid\":\"x\",\"b\":1,\"c\":2,\"d\":3,\"\\u006f\\u0069\\u0064\":\"y\"}",
+        "{\"a\":[1,{\"k\":[],\"k\":{}}]}", "{\"\":1,\"\":1}", "{\"a\":{\"a\":1},\"a\":1}"})
     void refusesDuplicateNamesAfterUnescaping(String json) {
         assertRefused(json);
+    }
+
+    @Test
+    void acceptsTheSameNameInDifferentObjectsAndNamesThatDifferOnlyInCase() throws Exception {
+        assertThat(parse("{\"k\":{\"k\":1},\"l\":[{\"k\":2},{\"k\":3}],\"K\":4}")).containsKeys("k", "l", "K");
     }
 
     @ParameterizedTest
@@ -316,6 +322,23 @@ class StrictJsonTest {
         assertRefused(stringHolding(0xFE));
         assertRefused(stringHolding(0xFF));
         assertRefused(bytes('{', '"', 0xC3, '"', ':', '1', '}'));  // in a name
+    }
+
+    /**
+     * What Jackson's own byte parser (UTF8StreamJsonParser, 2.22) reads as plain characters, and the strict decode
+     * refuses: overlong forms of the quote, the backslash and NUL, in values and in names. It is why credentials are
+     * decoded as strict UTF-8 before Jackson reads them (BENCHMARKS.md, issue "A fresh token's Java cost cut in
+     * half").
+     */
+    @Test
+    void refusesOverlongFormsOfJsonsOwnCharacters() {
+        assertRefused(stringHolding(0xC0, 0xA2));              // overlong '"'
+        assertRefused(stringHolding(0xC1, 0x9C));              // overlong '\'
+        assertRefused(stringHolding(0xC0, 0x80));              // overlong NUL
+        assertRefused(stringHolding(0xE0, 0x80, 0xA2));        // overlong '"' in three bytes
+        assertRefused(stringHolding(0xE0, 0x9F, 0xBF));        // overlong U+07FF
+        assertRefused(bytes('{', '"', 'k', '"', ':', '1', ',', '"', 0xC1, 0xAB, '"', ':', '2', '}'));  // 'k' again
+        assertRefused(bytes('{', '"', 0xC0, 0xA2, '"', ':', '1', '}'));  // in a name
     }
 
     @Test

@@ -353,7 +353,7 @@ class EntraRealCorpusTest {
 
         // Its claims (a delegated token) pass every rule under app,user ...
         List<RuleVerdict> verdicts = ClaimRules.forBearer(settings, settings.policy(), clock)
-                .explain(TokenClaimsReader.read(jws.claims()));
+                .explain(TokenClaimsReader.read(jws.payload()));
         assertThat(verdicts).allSatisfy(v -> assertThat(v.refusal()).as(v.rule()).isEmpty());
         // ... and its signature verifies with the certificate that its x5t names in keys-09.json.
         String x5t = token.header().get("x5t").asText();

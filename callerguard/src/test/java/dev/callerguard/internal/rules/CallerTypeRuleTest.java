@@ -91,4 +91,16 @@ class CallerTypeRuleTest {
 
         assertThat(APPS_ONLY.check(upperSub)).contains(Refusal.CALLER_TYPE);
     }
+
+    /**
+     * The oid is held in canonical (lower-case) form, the sub as sent: an upper-case oid and sub alike, which Entra
+     * never writes, no longer make an application.
+     */
+    @Test
+    void comparesTheCanonicalOidWithTheSubAsSent() {
+        String upper = TestIds.ALLOWED_CALLER.toUpperCase();
+        CallerClaims bothUpper = app().identityType(null).objectId(upper).subject(upper).build();
+
+        assertThat(APPS_ONLY.check(bothUpper)).contains(Refusal.CALLER_TYPE);
+    }
 }

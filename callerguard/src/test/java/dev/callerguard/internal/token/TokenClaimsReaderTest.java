@@ -12,6 +12,8 @@ import dev.callerguard.internal.rules.CallerClaims;
 import dev.callerguard.testing.TestClaims;
 import dev.callerguard.testing.TestIds;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,10 +37,9 @@ class TokenClaimsReaderTest {
         return payload;
     }
 
-    /** Reads the payload as the check does: written as JSON, read by {@link StrictJson#object}. */
+    /** Reads the payload as the check does: written as JSON, read as bytes. */
     private static CallerClaims read(ObjectNode payload) throws Exception {
-        return TokenClaimsReader.read(StrictJson.object(StrictJson.WRITER.writeValueAsBytes(payload),
-                Refusal.MALFORMED_TOKEN));
+        return TokenClaimsReader.read(StrictJson.WRITER.writeValueAsBytes(payload));
     }
 
     private static void assertMalformedClaims(ObjectNode payload) {
@@ -248,5 +249,59 @@ class TokenClaimsReaderTest {
         payload.put("azp", TestIds.INTRUDER_APP);
 
         assertMalformedClaims(payload);
+    }
+
+    @Test
+    void holdsTheIdsInCanonicalForm() throws Exception {
+        ObjectNode payload = payload();
+        payload.put("oid", TestIds.ALLOWED_CALLER.toUpperCase(Locale.ROOT));
+        payload.put("tid", TestIds.TENANT.toUpperCase(Locale.ROOT));
+        payload.put("appid", TestIds.ALLOWED_CALLER_APP.toUpperCase(Locale.ROOT));
+
+        CallerClaims claims = read(payload);
+
+        assertThat(claims.objectId()).contains(TestIds.ALLOWED_CALLER);
+        assertThat(claims.tenantId()).contains(TestIds.TENANT);
+        assertThat(claims.appId()).contains(TestIds.ALLOWED_CALLER_APP);
+        // What a function reads is the claims as sent.
+        assertThat(claims.all()).containsEntry("oid", TestIds.ALLOWED_CALLER.toUpperCase(Locale.ROOT));
+    }
+
+    @Test
+    void leavesIdsThatAreNotGuidsOutButAnAppIdAsSent() throws Exception {
+        ObjectNode payload = payload();
+        payload.put("oid", "not-a-guid");
+        payload.put("tid", "contoso.onmicrosoft.com");
+        payload.put("appid", "Not-A-Guid");
+
+        CallerClaims claims = read(payload);
+
+        assertThat(claims.objectId()).isEmpty();
+        assertThat(claims.tenantId()).isEmpty();
+        assertThat(claims.appId()).contains("Not-A-Guid");
+    }
+
+    /** Claims are read in one pass, but a text that is not strict JSON is refused as such, whatever its claims. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"exp\":\"soon\",\"oid\":1,}",
+            "{\"exp\":\"soon\",\"exp\":1}",
+            "{\"roles\":7,\"x\":\"\\ud800\"}",
+            "{\"aud\":null} {}"})
+    void refusesATextThatIsNotStrictJsonAsAMalformedTokenEvenAfterAMalformedClaim(String json) {
+        assertThatThrownBy(() -> TokenClaimsReader.read(json.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(MalformedCredentialException.class,
+                        e -> assertThat(e.refusal()).isEqualTo(Refusal.MALFORMED_TOKEN));
+    }
+
+    @Test
+    void refusesTheFirstMalformedClaimOfAStrictText() {
+        byte[] json = "{\"exp\":\"soon\",\"oid\":1}".getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> TokenClaimsReader.read(json))
+                .isInstanceOfSatisfying(MalformedCredentialException.class, e -> {
+                    assertThat(e.refusal()).isEqualTo(Refusal.MALFORMED_CLAIMS);
+                    assertThat(e.getMessage()).contains("exp");
+                });
     }
 }
