@@ -9,8 +9,15 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -209,5 +216,52 @@ class Rs256SignatureTest {
             }
         }
         throw new IllegalStateException("no signature with a leading zero byte in 20,000 tries");
+    }
+
+    /** Verifiers are reused from the pool, whatever the previous verification found, and never more are kept. */
+    @Test
+    void reusesItsVerifiersAfterAcceptingAndRefusing() {
+        Rs256Signature rs256 = TestSignatures.rs256(crypto);
+        byte[] signingInput = token.substring(0, signingInputEnd).getBytes(StandardCharsets.US_ASCII);
+        byte[] flipped = signature.clone();
+        flipped[10] ^= 1;
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(rs256.verify(KEY, signingInput, signature)).isTrue();
+            assertThat(rs256.verify(KEY, signingInput, flipped)).isFalse();
+            assertThat(rs256.verify(TestKeys.SECONDARY.publicKey(), signingInput, signature)).isFalse();
+        }
+
+        assertThat(rs256.idle()).isEqualTo(1);
+    }
+
+    /** Many threads at once: each verification gets a verifier of its own, and the pool keeps at most its bound. */
+    @Test
+    void verifiesCorrectlyFromManyThreadsAtOnce() throws Exception {
+        Rs256Signature rs256 = TestSignatures.rs256(crypto);
+        byte[] signingInput = token.substring(0, signingInputEnd).getBytes(StandardCharsets.US_ASCII);
+        byte[] flipped = signature.clone();
+        flipped[signature.length - 1] ^= 1;
+        int threads = Rs256Signature.MAX_IDLE + 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Boolean>> answers = new ArrayList<>();
+            for (int i = 0; i < threads * 4; i++) {
+                boolean good = i % 2 == 0;
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return rs256.verify(KEY, signingInput, good ? signature : flipped) == good;
+                }));
+            }
+            start.countDown();
+            for (Future<Boolean> answer : answers) {
+                assertThat(answer.get(60, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(rs256.idle()).isBetween(1, Rs256Signature.MAX_IDLE);
     }
 }
