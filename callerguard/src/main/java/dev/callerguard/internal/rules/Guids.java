@@ -10,9 +10,21 @@ public final class Guids {
     private Guids() {
     }
 
-    /** The lower-case canonical form, or empty when the text is not a GUID in 8-4-4-4-12 form. */
+    /**
+     * The lower-case canonical form, or empty when the text is not a GUID in 8-4-4-4-12 form. A GUID already in lower
+     * case, as Entra writes them, is returned as it is.
+     */
     public static Optional<String> canonical(String text) {
-        return isGuid(text) ? Optional.of(text.toLowerCase(Locale.ROOT)) : Optional.empty();
+        if (!isGuid(text)) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < LENGTH; i++) {
+            char c = text.charAt(i);
+            if (c >= 'A' && c <= 'F') {
+                return Optional.of(text.toLowerCase(Locale.ROOT));
+            }
+        }
+        return Optional.of(text);
     }
 
     /** Whether the text is 32 ASCII hex digits grouped 8-4-4-4-12 by hyphens. */
