@@ -94,7 +94,7 @@ public class TokenCheckBenchmark {
     private JWTVerifier javaJwt;
     private DefaultJWTProcessor<SecurityContext> nimbus;
 
-    /** The JDK's {@link Signature} kept by each benchmark thread, as CallerGuard keeps one per thread. */
+    /** The JDK's {@link Signature} kept by each benchmark thread and reused, as CallerGuard reuses its verifiers. */
     @State(Scope.Thread)
     public static class ReusedSignature {
         Signature signature;

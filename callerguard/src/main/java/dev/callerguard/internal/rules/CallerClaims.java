@@ -23,12 +23,25 @@ import java.util.Optional;
  * @param all        every claim, for the function that wants more (strings, numbers, lists), as sent: an
  *                   unmodifiable view of the map given, not a copy, so the reader that builds it hands it over and
  *                   keeps no reference ({@link dev.callerguard.VerifiedCaller} makes the one copy a function sees)
+ * @param objectIdAsSent {@code oid} exactly as sent, for the one comparison that is exact: the app-only test's
+ *                   {@code oid} equal to {@code sub} ({@link CallerTypeRule})
  */
 public record CallerClaims(Optional<String> issuer, Optional<String> tenantId, List<String> audiences,
                            Optional<String> objectId, Optional<String> appId, List<String> roles,
                            Optional<String> subject, Optional<String> identityType, Optional<String> scopes,
-                           Optional<Long> expiresAt, Optional<Long> notBefore, Map<String, Object> all) {
+                           Optional<Long> expiresAt, Optional<Long> notBefore, Map<String, Object> all,
+                           Optional<String> objectIdAsSent) {
 
+    /** The claims as read: {@code objectId} as sent, put in canonical form here. */
+    public CallerClaims(Optional<String> issuer, Optional<String> tenantId, List<String> audiences,
+                        Optional<String> objectId, Optional<String> appId, List<String> roles,
+                        Optional<String> subject, Optional<String> identityType, Optional<String> scopes,
+                        Optional<Long> expiresAt, Optional<Long> notBefore, Map<String, Object> all) {
+        this(issuer, tenantId, audiences, objectId, appId, roles, subject, identityType, scopes, expiresAt, notBefore,
+                all, objectId);
+    }
+
+    /** Puts the ids in canonical form; {@code objectIdAsSent} is kept as it is. */
     public CallerClaims {
         tenantId = tenantId.flatMap(Guids::canonical);
         objectId = objectId.flatMap(Guids::canonical);

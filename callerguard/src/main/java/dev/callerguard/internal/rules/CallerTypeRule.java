@@ -29,9 +29,8 @@ final class CallerTypeRule implements ClaimRule {
      * Whether the credential is app-only, as Microsoft defines it: the optional claim {@code idtyp} is {@code app}
      * where it is present; where it is absent, the token carries no delegated scopes ({@code scp}) and its
      * {@code oid} equals its {@code sub} (for an application both name the service principal; for a user,
-     * {@code sub} is a pairwise id; the {@code oid} is compared in its canonical lower-case form, the {@code sub} as
-     * sent, and Entra writes both in lower case). A credential with {@code scp} is a delegated (user) token either
-     * way.
+     * {@code sub} is a pairwise id; both are compared exactly as sent). A credential with {@code scp} is a
+     * delegated (user) token either way.
      *
      * @see <a href="https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference">Access token
      *     claims reference ({@code idtyp}, {@code oid}, {@code sub}, {@code scp})</a>
@@ -47,6 +46,6 @@ final class CallerTypeRule implements ClaimRule {
         if (claims.identityType().isPresent()) {
             return claims.identityType().get().equals("app");
         }
-        return claims.objectId().isPresent() && claims.objectId().equals(claims.subject());
+        return claims.objectIdAsSent().isPresent() && claims.objectIdAsSent().equals(claims.subject());
     }
 }

@@ -93,14 +93,19 @@ class CallerTypeRuleTest {
     }
 
     /**
-     * The oid is held in canonical (lower-case) form, the sub as sent: an upper-case oid and sub alike, which Entra
-     * never writes, no longer make an application.
+     * The oid and sub are compared exactly as sent, although the check holds the oid in canonical (lower-case) form
+     * for every other rule: an upper-case oid and the same sub are an application, an upper-case oid and its
+     * lower-case form as sub are not.
      */
     @Test
-    void comparesTheCanonicalOidWithTheSubAsSent() {
+    void comparesTheOidAsSentWithTheSubAsSent() {
         String upper = TestIds.ALLOWED_CALLER.toUpperCase();
         CallerClaims bothUpper = app().identityType(null).objectId(upper).subject(upper).build();
+        CallerClaims upperOidLowerSub = app().identityType(null).objectId(upper).subject(TestIds.ALLOWED_CALLER)
+                .build();
 
-        assertThat(APPS_ONLY.check(bothUpper)).contains(Refusal.CALLER_TYPE);
+        assertThat(bothUpper.objectId()).contains(TestIds.ALLOWED_CALLER);
+        assertThat(APPS_ONLY.check(bothUpper)).isEmpty();
+        assertThat(APPS_ONLY.check(upperOidLowerSub)).contains(Refusal.CALLER_TYPE);
     }
 }
