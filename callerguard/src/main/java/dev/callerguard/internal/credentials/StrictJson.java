@@ -61,9 +61,9 @@ public final class StrictJson {
      * towards a hash collision limit) change how later requests are read. Duplicate names are refused by
      * {@link #object(JsonParser)}, which compares the same unescaped names as Jackson's
      * {@code STRICT_DUPLICATE_DETECTION} in the map it builds anyway, instead of a second set of them (that set cost
-     * about 0.3 µs of the 1.1 µs Jackson took over a managed identity token's claims; BENCHMARKS.md). The bounds
-     * count what Jackson counts: nesting over objects and arrays, the root object included; a number's digits; a
-     * string's or a name's characters.
+     * about 0.3 µs of the 1.1 µs Jackson took over a managed identity token's claims in a scratch measurement;
+     * BENCHMARKS.md). The bounds count what Jackson counts: nesting over objects and arrays, the root object
+     * included; a number's digits; a string's or a name's characters.
      */
     private static final JsonFactory CREDENTIALS = JsonFactory.builder()
             .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
