@@ -108,4 +108,13 @@ class CallerTypeRuleTest {
         assertThat(APPS_ONLY.check(bothUpper)).isEmpty();
         assertThat(APPS_ONLY.check(upperOidLowerSub)).contains(Refusal.CALLER_TYPE);
     }
+
+    /** The oid as sent, not its canonical form (empty for text that is not a GUID), is what the sub is compared with. */
+    @Test
+    void comparesAnOidThatIsNotAGuidWithTheSubAsSent() {
+        CallerClaims sameText = app().identityType(null).objectId("Not-A-Guid").subject("Not-A-Guid").build();
+
+        assertThat(sameText.objectId()).isEmpty();
+        assertThat(APPS_ONLY.check(sameText)).isEmpty();
+    }
 }
