@@ -8,92 +8,61 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Reads a token payload, strict JSON ({@link StrictJson#object}), into the claims the check needs: one pass over the
- * claims takes each claim the check reads, refused when of the wrong JSON type, and the claims themselves become the
- * claims a function may read, not copied.
+ * Reads a token payload, strict JSON ({@link StrictJson#object}), into the claims the check needs, refusing claims of
+ * the wrong JSON type. The map read becomes the claims a function may read, not copied.
  */
 public final class TokenClaimsReader {
     /** 9999-12-31T23:59:59Z: later NumericDates are refused as out of range. */
     public static final long MAX_NUMERIC_DATE = 253_402_300_799L;
 
-    private Optional<String> issuer = Optional.empty();
-    private Optional<String> tenantId = Optional.empty();
-    private List<String> audiences = List.of();
-    private Optional<String> objectId = Optional.empty();
-    private Optional<String> appid = Optional.empty();
-    private Optional<String> azp = Optional.empty();
-    private List<String> roles = List.of();
-    private Optional<String> subject = Optional.empty();
-    private Optional<String> identityType = Optional.empty();
-    private Optional<String> scopes = Optional.empty();
-    private Optional<Long> expiresAt = Optional.empty();
-    private Optional<Long> notBefore = Optional.empty();
-    private boolean nulls;
-
     private TokenClaimsReader() {
     }
 
     /** The claims of a token payload; 401 when it is not a strict JSON object, or a claim read has the wrong type. */
-    public static CallerClaims read(byte[] payload) throws MalformedCredentialException {
-        Map<String, Object> all = StrictJson.object(payload, Refusal.MALFORMED_TOKEN);
-        TokenClaimsReader reader = new TokenClaimsReader();
-        for (Map.Entry<String, Object> claim : all.entrySet()) {
-            reader.claim(claim.getKey(), claim.getValue());
-        }
-        return reader.claims(reader.nulls ? withoutNulls(all) : all);
-    }
-
-    private void claim(String name, Object value) throws MalformedCredentialException {
-        switch (name) {
-            case "iss" -> issuer = string(name, value);
-            case "tid" -> tenantId = string(name, value);
-            case "aud" -> audiences = value instanceof String text ? List.of(text) : strings(name, value);
-            case "oid" -> objectId = string(name, value);
-            case "appid" -> appid = string(name, value);
-            case "azp" -> azp = string(name, value);
-            case "roles" -> roles = strings(name, value);
-            case "sub" -> subject = string(name, value);
-            case "idtyp" -> identityType = string(name, value);
-            case "scp" -> scopes = string(name, value);
-            case "exp" -> expiresAt = numericDate(name, value);
-            case "nbf" -> notBefore = numericDate(name, value);
-            default -> {
-                // A claim the check does not read: any JSON value. One that is null is left out of the claims a
-                // function reads (a null claim the check reads is refused above).
-                nulls |= value == null;
-            }
-        }
-    }
-
-    /** The claims a function may read: those whose value is JSON null are left out, as if absent. */
-    private static Map<String, Object> withoutNulls(Map<String, Object> claims) {
-        Map<String, Object> present = new LinkedHashMap<>(claims);
-        present.values().removeIf(Objects::isNull);
-        return present;
-    }
-
-    private CallerClaims claims(Map<String, Object> all) throws MalformedCredentialException {
+    public static CallerClaims read(byte[] json) throws MalformedCredentialException {
+        Map<String, Object> payload = StrictJson.object(json, Refusal.MALFORMED_TOKEN);
+        Optional<String> appid = string(payload, "appid");
+        Optional<String> azp = string(payload, "azp");
         if (appid.isPresent() && azp.isPresent() && !appid.equals(azp)) {
             throw malformed("appid and azp differ");
         }
-        return new CallerClaims(issuer, tenantId, audiences, objectId, appid.isPresent() ? appid : azp, roles,
-                subject, identityType, scopes, expiresAt, notBefore, all);
+        return new CallerClaims(
+                string(payload, "iss"),
+                string(payload, "tid"),
+                stringOrStrings(payload, "aud"),
+                string(payload, "oid"),
+                appid.isPresent() ? appid : azp,
+                strings(payload, "roles"),
+                string(payload, "sub"),
+                string(payload, "idtyp"),
+                string(payload, "scp"),
+                numericDate(payload, "exp"),
+                numericDate(payload, "nbf"),
+                withoutNulls(payload));
     }
 
-    private static Optional<String> string(String name, Object value) throws MalformedCredentialException {
+    private static Optional<String> string(Map<String, Object> payload, String name)
+            throws MalformedCredentialException {
+        Object value = claim(payload, name);
+        if (value == null) {
+            return Optional.empty();
+        }
         if (!(value instanceof String text)) {
-            throw malformed(name + (value == null ? " is null" : " is not a string"));
+            throw malformed(name + " is not a string");
         }
         return Optional.of(text);
     }
 
-    private static List<String> strings(String name, Object value) throws MalformedCredentialException {
+    private static List<String> strings(Map<String, Object> payload, String name) throws MalformedCredentialException {
+        Object value = claim(payload, name);
+        if (value == null) {
+            return List.of();
+        }
         if (!(value instanceof List<?> elements)) {
-            throw malformed(name + (value == null ? " is null" : " is not an array"));
+            throw malformed(name + " is not an array");
         }
         List<String> values = new ArrayList<>(elements.size());
         for (Object element : elements) {
@@ -105,12 +74,41 @@ public final class TokenClaimsReader {
         return values;
     }
 
-    private static Optional<Long> numericDate(String name, Object value) throws MalformedCredentialException {
+    private static List<String> stringOrStrings(Map<String, Object> payload, String name)
+            throws MalformedCredentialException {
+        return payload.get(name) instanceof String text ? List.of(text) : strings(payload, name);
+    }
+
+    private static Optional<Long> numericDate(Map<String, Object> payload, String name)
+            throws MalformedCredentialException {
+        Object value = claim(payload, name);
+        if (value == null) {
+            return Optional.empty();
+        }
         if (!(value instanceof Integer || value instanceof Long)
                 || ((Number) value).longValue() < 0 || ((Number) value).longValue() > MAX_NUMERIC_DATE) {
             throw malformed(name + " is not a NumericDate in range");
         }
         return Optional.of(((Number) value).longValue());
+    }
+
+    /** The claim's value, {@code null} when absent; a claim that is JSON null has no type the check accepts. */
+    private static Object claim(Map<String, Object> payload, String name) throws MalformedCredentialException {
+        Object value = payload.get(name);
+        if (value == null && payload.containsKey(name)) {
+            throw malformed(name + " is null");
+        }
+        return value;
+    }
+
+    /** The claims a function may read: those whose value is JSON null are left out, as if absent. */
+    private static Map<String, Object> withoutNulls(Map<String, Object> payload) {
+        if (!payload.containsValue(null)) {
+            return payload;
+        }
+        Map<String, Object> present = new LinkedHashMap<>(payload);
+        present.values().removeIf(value -> value == null);
+        return present;
     }
 
     private static MalformedCredentialException malformed(String detail) {
